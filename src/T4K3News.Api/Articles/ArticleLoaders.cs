@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using T4K3News.Api.GraphQL;
+using T4K3News.Content;
+using T4K3News.Content.Articles;
+using T4K3News.Content.Publications;
+using T4K3News.Content.Tags;
+
+namespace T4K3News.Api.Articles;
+
+/// <summary>One request's batched loads of everything hanging off articles; each batch opens its own DbContext.</summary>
+public sealed class ArticleLoaders
+{
+    public ArticleLoaders(IDbContextFactory<ContentDbContext> databases, ArticleAccess access)
+    {
+        ById = new(async (ids, ct) =>
+        {
+            await using var db = await databases.CreateDbContextAsync(ct);
+            return await access.Articles(db).Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => (Article?)a, ct);
+        }, null);
+
+        Publications = new(async (ids, ct) =>
+        {
+            await using var db = await databases.CreateDbContextAsync(ct);
+            return await db.Publications.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        }, null!);
+
+        Takeaways = PartsLoader<Takeaway>(databases);
+        Quotes = PartsLoader<Quote>(databases);
+        Highlights = PartsLoader<Highlight>(databases);
+        Callouts = PartsLoader<Callout>(databases);
+
+        Tags = new(async (ids, ct) =>
+        {
+            await using var db = await databases.CreateDbContextAsync(ct);
+            var rows = await db.ArticleTags.Where(t => ids.Contains(t.ArticleId))
+                .OrderBy(t => t.Tag.Name)
+                .Select(t => new { t.ArticleId, t.Tag })
+                .ToListAsync(ct);
+            return Group(rows, r => r.ArticleId, r => r.Tag);
+        }, []);
+
+        Related = new(async (ids, ct) =>
+        {
+            await using var db = await databases.CreateDbContextAsync(ct);
+            var rows = await (
+                    from link in db.RelatedArticles
+                    join related in access.Articles(db) on link.RelatedArticleId equals related.Id
+                    where ids.Contains(link.ArticleId)
+                    orderby link.Position
+                    select new { link.ArticleId, Related = related })
+                .ToListAsync(ct);
+            return Group(rows, r => r.ArticleId, r => r.Related);
+        }, []);
+    }
+
+    public BatchLoader<int, Article?> ById { get; }
+    public BatchLoader<int, Publication> Publications { get; }
+    public BatchLoader<int, IReadOnlyList<Takeaway>> Takeaways { get; }
+    public BatchLoader<int, IReadOnlyList<Quote>> Quotes { get; }
+    public BatchLoader<int, IReadOnlyList<Highlight>> Highlights { get; }
+    public BatchLoader<int, IReadOnlyList<Callout>> Callouts { get; }
+    public BatchLoader<int, IReadOnlyList<Tag>> Tags { get; }
+    public BatchLoader<int, IReadOnlyList<Article>> Related { get; }
+
+    private static BatchLoader<int, IReadOnlyList<TPart>> PartsLoader<TPart>(IDbContextFactory<ContentDbContext> databases)
+        where TPart : class, IArticlePart =>
+        new(async (ids, ct) =>
+        {
+            await using var db = await databases.CreateDbContextAsync(ct);
+            var parts = await db.Set<TPart>().Where(p => ids.Contains(p.ArticleId)).OrderBy(p => p.Position).ToListAsync(ct);
+            return Group(parts, p => p.ArticleId, p => p);
+        }, []);
+
+    private static IReadOnlyDictionary<int, IReadOnlyList<TValue>> Group<TRow, TValue>(IEnumerable<TRow> rows, Func<TRow, int> key, Func<TRow, TValue> value) =>
+        rows.GroupBy(key).ToDictionary(g => g.Key, g => (IReadOnlyList<TValue>)g.Select(value).ToList());
+}

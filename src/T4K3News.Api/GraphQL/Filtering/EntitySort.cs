@@ -1,0 +1,92 @@
+using System.Linq.Expressions;
+using GraphQL;
+using GraphQL.Types;
+
+namespace T4K3News.Api.GraphQL.Filtering;
+
+public enum SortDirection
+{
+    Asc,
+    Desc,
+}
+
+public sealed class SortEnumType : EnumerationGraphType
+{
+    public SortEnumType()
+    {
+        Name = "SortEnumType";
+        Add("ASC", SortDirection.Asc);
+        Add("DESC", SortDirection.Desc);
+    }
+}
+
+/// <summary>The sortable fields of one entity, for the <c>order</c> input type and for ordering a query.</summary>
+public sealed class EntitySort<T>
+{
+    private readonly Dictionary<string, LambdaExpression> fields = [];
+
+    public IEnumerable<string> Fields => fields.Keys;
+
+    public EntitySort<T> By<TKey>(string name, Expression<Func<T, TKey>> selector)
+    {
+        fields[name] = selector;
+        return this;
+    }
+
+    /// <summary>Orders by the client's fields in turn, then by <paramref name="tieBreaker"/> so that pages never overlap.</summary>
+    public IOrderedQueryable<T> Apply<TKey>(IQueryable<T> query, IEnumerable<object?>? order, Expression<Func<T, TKey>> tieBreaker, SortDirection tieBreakerDirection)
+    {
+        var sorted = false;
+        foreach (var clause in order ?? [])
+        {
+            foreach (var (name, value) in EntityFilter<T>.AsObject(clause))
+            {
+                if (value is not SortDirection direction)
+                    continue;
+                var selector = fields.GetValueOrDefault(name)
+                    ?? throw new ExecutionError($"'{name}' cannot be sorted on.") { Code = ErrorCodes.InvalidFilter };
+                query = OrderBy(query, selector, direction, sorted);
+                sorted = true;
+            }
+        }
+
+        return (IOrderedQueryable<T>)OrderBy(query, tieBreaker, tieBreakerDirection, sorted);
+    }
+
+    private static IQueryable<T> OrderBy(IQueryable<T> query, LambdaExpression selector, SortDirection direction, bool thenBy)
+    {
+        var method = (thenBy, direction) switch
+        {
+            (false, SortDirection.Asc) => nameof(Queryable.OrderBy),
+            (false, SortDirection.Desc) => nameof(Queryable.OrderByDescending),
+            (true, SortDirection.Asc) => nameof(Queryable.ThenBy),
+            (true, SortDirection.Desc) => nameof(Queryable.ThenByDescending),
+            _ => throw new ArgumentOutOfRangeException(nameof(direction)),
+        };
+        var call = Expression.Call(typeof(Queryable), method, [typeof(T), selector.ReturnType], query.Expression, Expression.Quote(selector));
+        return query.Provider.CreateQuery<T>(call);
+    }
+}
+
+public abstract class SortInputType<T> : InputObjectGraphType
+{
+    protected SortInputType(string name, EntitySort<T> sort)
+    {
+        Name = name;
+        foreach (var field in sort.Fields)
+            Field<SortEnumType>(field);
+    }
+}
+
+public abstract class FilterInputType<T> : InputObjectGraphType
+{
+    protected FilterInputType(string name, EntityFilter<T> filter, Type selfType)
+    {
+        Name = name;
+        var listOfSelf = typeof(ListGraphType<>).MakeGenericType(typeof(NonNullGraphType<>).MakeGenericType(selfType));
+        Field("and", listOfSelf);
+        Field("or", listOfSelf);
+        foreach (var (field, graphType) in filter.Fields)
+            Field(field, graphType);
+    }
+}

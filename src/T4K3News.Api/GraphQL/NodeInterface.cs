@@ -1,0 +1,48 @@
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.Extensions.DependencyInjection;
+using T4K3News.Api.Articles;
+using T4K3News.Api.Tags;
+
+namespace T4K3News.Api.GraphQL;
+
+public sealed class NodeInterface : InterfaceGraphType
+{
+    public NodeInterface()
+    {
+        Name = "Node";
+        Description = "An object with a globally unique, opaque ID.";
+        Field<NonNullGraphType<IdGraphType>>("id");
+    }
+}
+
+/// <summary>Global object identification: <c>node(id:)</c> and <c>nodes(ids:)</c> for every type that implements Node.</summary>
+public static class NodeQueries
+{
+    public static void Register(ObjectGraphType query)
+    {
+        query.Field<NodeInterface>("node")
+            .Description("Fetches an object given its ID.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "ID of the object.")
+            .Resolve(context => Load(context, context.GetArgument<string>("id")));
+
+        query.Field<NonNullGraphType<ListGraphType<NodeInterface>>>("nodes")
+            .Description("Lookup nodes by a list of IDs.")
+            .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<IdGraphType>>>>("ids", "The list of node IDs.")
+            .Resolve(context => context.GetArgument<List<string>>("ids").Select(id => Load(context, id)).ToList());
+    }
+
+    private static object? Load(IResolveFieldContext context, string id)
+    {
+        if (!GlobalId.TryDecode(id, out var typeName, out var key))
+            throw new ExecutionError($"'{id}' is not a valid node ID.") { Code = ErrorCodes.InvalidId };
+
+        var services = context.RequestServices!;
+        return typeName switch
+        {
+            ArticleType.TypeName => services.GetRequiredService<ArticleLoaders>().ById.Load(key),
+            TagType.TypeName => services.GetRequiredService<TagLoaders>().ById.Load(key),
+            _ => throw new ExecutionError($"'{id}' is not the ID of a known type.") { Code = ErrorCodes.InvalidId },
+        };
+    }
+}

@@ -1,0 +1,159 @@
+using System.Text;
+using GraphQL;
+using GraphQL.Builders;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+using T4K3News.Content;
+
+namespace T4K3News.Api.GraphQL;
+
+public sealed record PageInfo(bool HasNextPage, bool HasPreviousPage, string? StartCursor, string? EndCursor);
+
+public sealed record Edge<T>(string Cursor, T Node);
+
+/// <summary>A Relay connection whose total is counted only when a client asks for it.</summary>
+public sealed class Connection<T>(IReadOnlyList<Edge<T>> edges, PageInfo pageInfo, Func<CancellationToken, Task<int>> countTotal)
+{
+    private Task<int>? total;
+
+    public IReadOnlyList<Edge<T>> Edges => edges;
+    public IEnumerable<T> Nodes => edges.Select(e => e.Node);
+    public PageInfo PageInfo => pageInfo;
+    public Task<int> TotalCount(CancellationToken cancellationToken) => total ??= countTotal(cancellationToken);
+}
+
+/// <summary>
+/// Cursor paging over an ordered query, in HotChocolate's shape. Cursors are opaque offsets into the ordered list,
+/// as in HotChocolate's default for queryables: cheap and stable while the list does not change under the reader.
+/// </summary>
+public static class Paging
+{
+    public const int DefaultPageSize = 10;
+    public const int MaxPageSize = 50;
+
+    public static FieldBuilder<TSource, TReturn> PagingArguments<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field) => field
+        .Argument<IntGraphType>("first", $"Returns the first n items (at most {MaxPageSize}).")
+        .Argument<StringGraphType>("after", "Returns the items after this cursor.")
+        .Argument<IntGraphType>("last", $"Returns the last n items (at most {MaxPageSize}).")
+        .Argument<StringGraphType>("before", "Returns the items before this cursor.");
+
+    public static async Task<Connection<T>> ToConnectionAsync<T>(
+        this IResolveFieldContext context,
+        IDbContextFactory<ContentDbContext> databases,
+        Func<ContentDbContext, IQueryable<T>> orderedQuery,
+        CancellationToken cancellationToken)
+    {
+        var first = context.GetArgument<int?>("first");
+        var last = context.GetArgument<int?>("last");
+        var after = DecodeCursor(context.GetArgument<string?>("after"), "after");
+        var before = DecodeCursor(context.GetArgument<string?>("before"), "before");
+        CheckPageSize(first, "first");
+        CheckPageSize(last, "last");
+        if (first is not null && last is not null)
+            throw new ExecutionError("Pass either 'first' or 'last', not both.") { Code = ErrorCodes.InvalidPagingArguments };
+
+        async Task<int> CountAsync(CancellationToken ct)
+        {
+            await using var db = await databases.CreateDbContextAsync(ct);
+            return await orderedQuery(db).CountAsync(ct);
+        }
+
+        int? knownTotal = null;
+        var start = after + 1 ?? 0;
+        int? end = before;
+        if (last is not null && end is null)
+            end = knownTotal = await CountAsync(cancellationToken);
+
+        int size;
+        if (last is { } takeLast)
+        {
+            var from = Math.Max(start, end!.Value - takeLast);
+            size = Math.Max(0, end.Value - from);
+            start = from;
+        }
+        else
+        {
+            var wanted = first ?? DefaultPageSize;
+            size = end is { } stop ? Math.Max(0, Math.Min(wanted, stop - start)) : wanted;
+        }
+
+        List<T> rows;
+        await using (var db = await databases.CreateDbContextAsync(cancellationToken))
+            rows = size == 0 ? [] : await orderedQuery(db).Skip(start).Take(size + 1).ToListAsync(cancellationToken);
+
+        var hasMore = rows.Count > size;
+        var edges = rows.Take(size).Select((node, i) => new Edge<T>(EncodeCursor(start + i), node)).ToList();
+        var pageInfo = new PageInfo(
+            HasNextPage: hasMore,
+            HasPreviousPage: start > 0,
+            StartCursor: edges.FirstOrDefault()?.Cursor,
+            EndCursor: edges.LastOrDefault()?.Cursor);
+        return new Connection<T>(edges, pageInfo, ct => knownTotal is { } total ? Task.FromResult(total) : CountAsync(ct));
+    }
+
+    private static void CheckPageSize(int? size, string argument)
+    {
+        if (size < 0)
+            throw new ExecutionError($"'{argument}' cannot be negative.") { Code = ErrorCodes.InvalidPagingArguments };
+        if (size > MaxPageSize)
+            throw new ExecutionError($"'{argument}' can be at most {MaxPageSize}; ask for the next page with 'after' instead.")
+            {
+                Code = ErrorCodes.PageSizeTooLarge,
+            };
+    }
+
+    private static string EncodeCursor(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes(offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static int? DecodeCursor(string? cursor, string argument)
+    {
+        if (cursor is null)
+            return null;
+        var bytes = new byte[cursor.Length];
+        if (Convert.TryFromBase64String(cursor, bytes, out var length)
+            && int.TryParse(Encoding.UTF8.GetString(bytes, 0, length), System.Globalization.NumberStyles.None, null, out var offset))
+            return offset;
+        throw new ExecutionError($"'{argument}' is not a cursor this server gave out.") { Code = ErrorCodes.InvalidCursor };
+    }
+}
+
+public sealed class PageInfoType : ObjectGraphType<PageInfo>
+{
+    public PageInfoType()
+    {
+        Name = "PageInfo";
+        Description = "Information about pagination in a connection.";
+        Field(p => p.HasNextPage);
+        Field(p => p.HasPreviousPage);
+        Field(p => p.StartCursor, nullable: true);
+        Field(p => p.EndCursor, nullable: true);
+    }
+}
+
+public abstract class EdgeType<TNode, TNodeType> : ObjectGraphType<Edge<TNode>>
+    where TNodeType : IGraphType
+{
+    protected EdgeType(string name)
+    {
+        Name = name;
+        Description = "An edge in a connection.";
+        Field<NonNullGraphType<StringGraphType>>("cursor").Resolve(c => c.Source.Cursor);
+        Field<NonNullGraphType<TNodeType>>("node").Resolve(c => c.Source.Node);
+    }
+}
+
+public abstract class ConnectionType<TNode, TNodeType, TEdgeType> : ObjectGraphType<Connection<TNode>>
+    where TNodeType : IGraphType
+    where TEdgeType : EdgeType<TNode, TNodeType>
+{
+    protected ConnectionType(string name)
+    {
+        Name = name;
+        Description = "A connection to a list of items.";
+        Field<ListGraphType<NonNullGraphType<TEdgeType>>>("edges").Description("A list of edges.").Resolve(c => c.Source.Edges);
+        Field<ListGraphType<NonNullGraphType<TNodeType>>>("nodes").Description("A flattened list of the nodes.").Resolve(c => c.Source.Nodes);
+        Field<NonNullGraphType<PageInfoType>>("pageInfo").Description("Information to aid in pagination.").Resolve(c => c.Source.PageInfo);
+        Field<NonNullGraphType<IntGraphType>>("totalCount")
+            .Description("Identifies the total count of items in the connection.")
+            .ResolveAsync(async c => await c.Source.TotalCount(c.CancellationToken));
+    }
+}

@@ -1,0 +1,22 @@
+using GraphQL;
+using GraphQL.Execution;
+using Microsoft.Extensions.Options;
+
+namespace T4K3News.Api.GraphQL;
+
+/// <summary>Bugs and outages reach clients as INTERNAL_SERVER_ERROR without exception details, except in Development.</summary>
+public sealed class SafeErrorInfoProvider(IWebHostEnvironment environment)
+    : ErrorInfoProvider(new ErrorInfoProviderOptions { ExposeExceptionDetails = environment.IsDevelopment(), ExposeData = false })
+{
+    public override ErrorInfo GetInfo(ExecutionError executionError)
+    {
+        var info = base.GetInfo(executionError);
+        if (executionError is UnhandledError && !environment.IsDevelopment())
+        {
+            info.Message = "An unexpected error occurred; it has been logged.";
+            info.Extensions = new Dictionary<string, object?> { ["code"] = ErrorCodes.InternalError };
+        }
+
+        return info;
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using T4K3News.Content;
+using T4K3News.Content.Import;
+using T4K3News.Content.LocalDatabase;
+
+namespace T4K3News.Api.Hosting;
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>Apply pending EF Core migrations when the server starts.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>Where the private local cluster keeps its data when no connection string is configured.</summary>
+    public string LocalDataPath { get; set; } = ".data/postgres";
+
+    /// <summary>The database created in the private local cluster.</summary>
+    public string LocalDatabaseName { get; set; } = "t4k3news";
+}
+
+/// <summary>Connects the content database before anything serves: the configured connection string, or else a private PostgreSQL cluster.</summary>
+public static class DatabaseStartup
+{
+    public static async Task<bool> ConnectAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("T4K3News.Database");
+        var database = app.Services.GetRequiredService<ContentDatabase>();
+        var options = app.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+
+        var configured = app.Configuration.GetConnectionString(ContentDatabase.ConnectionStringName);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            database.ConnectionString = configured;
+        }
+        else
+        {
+            if (LocalPostgresCluster.FindBinDirectory() is null)
+            {
+                Console.Error.WriteLine(LocalPostgresCluster.MissingBinariesMessage);
+                return false;
+            }
+
+            var dataPath = RepositoryPaths.Resolve(app.Environment.ContentRootPath, options.LocalDataPath, mustExist: false);
+            var cluster = await LocalPostgresCluster.StartPersistentAsync(dataPath, cancellationToken);
+            app.Lifetime.ApplicationStopped.Register(() => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult());
+            await cluster.EnsureDatabaseAsync(options.LocalDatabaseName, cancellationToken);
+            database.ConnectionString = cluster.ConnectionStringFor(options.LocalDatabaseName);
+            log.LogInformation("No ConnectionStrings:Content configured: using the local PostgreSQL cluster in {Path} on port {Port}", dataPath, cluster.Port);
+        }
+
+        if (options.MigrateOnStartup)
+            await MigrateAsync(app.Services, cancellationToken);
+        return true;
+    }
+
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<ContentDbContext>>().CreateDbContextAsync(cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    public static async Task<ImportReport> ImportSeedsAsync(IServiceProvider services, string folder, CancellationToken cancellationToken)
+    {
+        var report = await services.GetRequiredService<SeedImporter>().ImportFolderAsync(folder, cancellationToken);
+        foreach (var document in report.Documents)
+            Console.WriteLine(document);
+        foreach (var warning in report.Warnings)
+            Console.WriteLine($"warning   {warning}");
+        Console.WriteLine($"Import of {folder}: {report.Summary}.");
+        return report;
+    }
+}

@@ -1,0 +1,49 @@
+using GraphQL;
+using T4K3News.Api.Articles;
+using T4K3News.Api.GraphQL;
+using T4K3News.Api.Hosting;
+using T4K3News.Api.Tags;
+using T4K3News.Content;
+using T4K3News.Content.Import;
+
+var isCommand = CommandLine.IsCommand(args);
+var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
+
+builder.Services.AddContent();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<ArticleAccess>();
+builder.Services.AddScoped<ArticleLoaders>();
+builder.Services.AddScoped<TagLoaders>();
+builder.Services.AddOptions<GraphQLHttpOptions>().BindConfiguration(GraphQLHttpOptions.Section);
+builder.Services.AddSingleton<GraphQLHttpEndpoint>();
+builder.Services.AddGraphQL(graphQL => graphQL
+    .AddSchema<ContentSchema>()
+    .AddSystemTextJson()
+    .AddGraphTypes(typeof(ContentSchema).Assembly)
+    .AddErrorInfoProvider<SafeErrorInfoProvider>());
+
+var app = builder.Build();
+var stopping = app.Lifetime.ApplicationStopping;
+
+if (isCommand)
+    return await CommandLine.RunAsync(app, args, stopping);
+
+if (!await DatabaseStartup.ConnectAsync(app, stopping))
+    return 1;
+
+var import = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImportOptions>>().Value;
+if (import.OnStartup)
+    await DatabaseStartup.ImportSeedsAsync(app.Services, RepositoryPaths.Resolve(app.Environment.ContentRootPath, import.SeedsPath, mustExist: true), stopping);
+
+app.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint) => endpoint.HandleAsync(http));
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    foreach (var url in app.Urls)
+        app.Logger.LogInformation("GraphQL endpoint and Banana Cake Pop: {Url}/graphql", url.TrimEnd('/'));
+});
+
+await app.RunAsync();
+return 0;
+
+public partial class Program;

@@ -1,0 +1,47 @@
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+using T4K3News.Api.Articles;
+using T4K3News.Api.GraphQL;
+using T4K3News.Content;
+using T4K3News.Content.Tags;
+
+namespace T4K3News.Api.Tags;
+
+public sealed class TagType : AutoRegisteringObjectGraphType<Tag>
+{
+    public const string TypeName = "Tag";
+
+    public TagType() : base(t => t.Id)
+    {
+        Name = TypeName;
+        Description = "A subject articles are filed under.";
+        Interface<NodeInterface>();
+        IsTypeOf = source => source is Tag;
+
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id));
+        Field<NonNullGraphType<IntGraphType>>("articleCount")
+            .Description("How many published articles carry this tag.")
+            .Resolve(c => c.RequestServices!.GetRequiredService<TagLoaders>().PublishedArticleCounts.Load(c.Source.Id));
+        Field<ArticlesConnectionType>("articles")
+            .Description("Articles with this tag that the caller may see, newest first unless ordered otherwise.")
+            .PagingArguments()
+            .Argument<ArticleFilterInputType>("where")
+            .Argument<ListGraphType<NonNullGraphType<ArticleSortInputType>>>("order")
+            .ResolveAsync(async context =>
+            {
+                var databases = context.RequestServices!.GetRequiredService<IDbContextFactory<ContentDbContext>>();
+                var access = context.RequestServices!.GetRequiredService<ArticleAccess>();
+                var tagId = context.Source.Id;
+                var where = context.GetArgument<object?>("where");
+                var order = context.GetArgument<List<object?>?>("order");
+                return await context.ToConnectionAsync(databases,
+                    db => ArticleFiltering.Apply(access.Articles(db).AsNoTracking().Where(a => a.ArticleTags.Any(t => t.TagId == tagId)), where, order),
+                    context.CancellationToken);
+            });
+    }
+}
+
+public sealed class TagsEdgeType() : EdgeType<Tag, TagType>("TagsEdge");
+
+public sealed class TagsConnectionType() : ConnectionType<Tag, TagType, TagsEdgeType>("TagsConnection");

@@ -1,0 +1,106 @@
+namespace T4K3News.Content.Articles;
+
+public enum ArticleStatus
+{
+    Draft,
+    Published,
+    Archived,
+}
+
+public sealed class Article
+{
+    public int Id { get; set; }
+    public int PublicationId { get; set; }
+    public Publications.Publication Publication { get; set; } = null!;
+
+    public required string Slug { get; set; }
+    public required string Title { get; set; }
+    public required string Standfirst { get; set; }
+    public string? HeroImageAltText { get; set; }
+    public string? HeroImageCaption { get; set; }
+    public string? BodyHeading { get; set; }
+    public required string Body { get; set; }
+    public string? Analysis { get; set; }
+    public string? ClosingLine { get; set; }
+
+    public ArticleStatus Status { get; set; }
+
+    /// <summary>When the article is (or becomes) visible to readers; a published article with a future time is scheduled.</summary>
+    public DateTime? PublishedAt { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Optimistic concurrency: every write states the version it was based on and bumps it.</summary>
+    public int Version { get; set; }
+
+    /// <summary>The seed document this article came from, and the article's version right after that import:
+    /// a later version means an editor changed it, so a re-import must leave it alone.</summary>
+    public string? SourceFile { get; set; }
+    public string? SourceHash { get; set; }
+    public int? ImportedVersion { get; set; }
+
+    public List<Takeaway> Takeaways { get; set; } = [];
+    public List<Quote> Quotes { get; set; } = [];
+    public List<Highlight> Highlights { get; set; } = [];
+    public List<Callout> Callouts { get; set; } = [];
+    public List<ArticleTag> ArticleTags { get; set; } = [];
+    public List<RelatedArticle> RelatedArticles { get; set; } = [];
+}
+
+/// <summary>One item of an article's ordered lists (takeaways, quotes, highlights, callouts).</summary>
+public interface IArticlePart
+{
+    int ArticleId { get; }
+    int Position { get; }
+}
+
+public sealed class Takeaway : IArticlePart
+{
+    public int Id { get; set; }
+    public int ArticleId { get; set; }
+    public int Position { get; set; }
+    public required string Text { get; set; }
+}
+
+public sealed class Quote : IArticlePart
+{
+    public int Id { get; set; }
+    public int ArticleId { get; set; }
+    public int Position { get; set; }
+    public required string Text { get; set; }
+    public string? Speaker { get; set; }
+    public string? Context { get; set; }
+}
+
+public sealed class Highlight : IArticlePart
+{
+    public int Id { get; set; }
+    public int ArticleId { get; set; }
+    public int Position { get; set; }
+    public required string Text { get; set; }
+}
+
+public sealed class Callout : IArticlePart
+{
+    public int Id { get; set; }
+    public int ArticleId { get; set; }
+    public int Position { get; set; }
+    public required string Title { get; set; }
+    public required string Body { get; set; }
+}
+
+public sealed class ArticleTag
+{
+    public int ArticleId { get; set; }
+    public int TagId { get; set; }
+    public Tags.Tag Tag { get; set; } = null!;
+}
+
+public sealed class RelatedArticle
+{
+    public int ArticleId { get; set; }
+    public int RelatedArticleId { get; set; }
+    public int Position { get; set; }
+    public Article Related { get; set; } = null!;
+}

@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace T4K3News.Content.Articles;
+
+public static class ArticleLimits
+{
+    public const int Slug = 200;
+    public const int Title = 300;
+    public const int Standfirst = 1_000;
+    public const int HeroImageAltText = 500;
+    public const int HeroImageCaption = 1_000;
+    public const int BodyHeading = 300;
+    public const int Body = 100_000;
+    public const int Analysis = 20_000;
+    public const int ClosingLine = 1_000;
+    public const int ListItem = 1_000;
+    public const int CalloutTitle = 300;
+    public const int CalloutBody = 5_000;
+    public const int Speaker = 200;
+    public const int ItemsPerList = 50;
+}
+
+internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
+{
+    public void Configure(EntityTypeBuilder<Article> article)
+    {
+        article.HasIndex(a => a.Slug).IsUnique();
+        article.HasIndex(a => a.PublicationId);
+        article.HasIndex(a => new { a.Status, a.PublishedAt });
+        article.HasIndex(a => a.SourceFile).IsUnique();
+
+        article.Property(a => a.Slug).HasMaxLength(ArticleLimits.Slug);
+        article.Property(a => a.Title).HasMaxLength(ArticleLimits.Title);
+        article.Property(a => a.Standfirst).HasMaxLength(ArticleLimits.Standfirst);
+        article.Property(a => a.HeroImageAltText).HasMaxLength(ArticleLimits.HeroImageAltText);
+        article.Property(a => a.HeroImageCaption).HasMaxLength(ArticleLimits.HeroImageCaption);
+        article.Property(a => a.BodyHeading).HasMaxLength(ArticleLimits.BodyHeading);
+        article.Property(a => a.Body).HasMaxLength(ArticleLimits.Body);
+        article.Property(a => a.Analysis).HasMaxLength(ArticleLimits.Analysis);
+        article.Property(a => a.ClosingLine).HasMaxLength(ArticleLimits.ClosingLine);
+        article.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
+        article.Property(a => a.Version).IsConcurrencyToken();
+        article.Property(a => a.SourceFile).HasMaxLength(260);
+        article.Property(a => a.SourceHash).HasMaxLength(64);
+
+        article.HasOne(a => a.Publication).WithMany().OnDelete(DeleteBehavior.Restrict);
+        article.HasMany(a => a.Takeaways).WithOne().HasForeignKey(t => t.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        article.HasMany(a => a.Quotes).WithOne().HasForeignKey(q => q.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        article.HasMany(a => a.Highlights).WithOne().HasForeignKey(h => h.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        article.HasMany(a => a.Callouts).WithOne().HasForeignKey(c => c.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        article.HasMany(a => a.ArticleTags).WithOne().HasForeignKey(t => t.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        article.HasMany(a => a.RelatedArticles).WithOne().HasForeignKey(r => r.ArticleId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TakeawayConfiguration : IEntityTypeConfiguration<Takeaway>
+{
+    public void Configure(EntityTypeBuilder<Takeaway> takeaway)
+    {
+        takeaway.HasIndex(t => new { t.ArticleId, t.Position });
+        takeaway.Property(t => t.Text).HasMaxLength(ArticleLimits.ListItem);
+    }
+}
+
+internal sealed class QuoteConfiguration : IEntityTypeConfiguration<Quote>
+{
+    public void Configure(EntityTypeBuilder<Quote> quote)
+    {
+        quote.HasIndex(q => new { q.ArticleId, q.Position });
+        quote.Property(q => q.Text).HasMaxLength(ArticleLimits.ListItem);
+        quote.Property(q => q.Speaker).HasMaxLength(ArticleLimits.Speaker);
+        quote.Property(q => q.Context).HasMaxLength(ArticleLimits.ListItem);
+    }
+}
+
+internal sealed class HighlightConfiguration : IEntityTypeConfiguration<Highlight>
+{
+    public void Configure(EntityTypeBuilder<Highlight> highlight)
+    {
+        highlight.HasIndex(h => new { h.ArticleId, h.Position });
+        highlight.Property(h => h.Text).HasMaxLength(ArticleLimits.ListItem);
+    }
+}
+
+internal sealed class CalloutConfiguration : IEntityTypeConfiguration<Callout>
+{
+    public void Configure(EntityTypeBuilder<Callout> callout)
+    {
+        callout.HasIndex(c => new { c.ArticleId, c.Position });
+        callout.Property(c => c.Title).HasMaxLength(ArticleLimits.CalloutTitle);
+        callout.Property(c => c.Body).HasMaxLength(ArticleLimits.CalloutBody);
+    }
+}
+
+internal sealed class ArticleTagConfiguration : IEntityTypeConfiguration<ArticleTag>
+{
+    public void Configure(EntityTypeBuilder<ArticleTag> articleTag)
+    {
+        articleTag.HasKey(t => new { t.ArticleId, t.TagId });
+        articleTag.HasIndex(t => t.TagId);
+        articleTag.HasOne(t => t.Tag).WithMany().HasForeignKey(t => t.TagId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RelatedArticleConfiguration : IEntityTypeConfiguration<RelatedArticle>
+{
+    public void Configure(EntityTypeBuilder<RelatedArticle> related)
+    {
+        related.HasKey(r => new { r.ArticleId, r.RelatedArticleId });
+        related.HasIndex(r => r.RelatedArticleId);
+        related.HasOne(r => r.Related).WithMany().HasForeignKey(r => r.RelatedArticleId).OnDelete(DeleteBehavior.Cascade);
+        related.ToTable(t => t.HasCheckConstraint("CK_RelatedArticles_NotSelf", "\"ArticleId\" <> \"RelatedArticleId\""));
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using T4K3News.Content.Articles;
+using T4K3News.Content.Publications;
+using T4K3News.Content.Tags;
+
+namespace T4K3News.Content;
+
+public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options) : DbContext(options)
+{
+    public DbSet<Publication> Publications => Set<Publication>();
+    public DbSet<Article> Articles => Set<Article>();
+    public DbSet<Takeaway> Takeaways => Set<Takeaway>();
+    public DbSet<Quote> Quotes => Set<Quote>();
+    public DbSet<Highlight> Highlights => Set<Highlight>();
+    public DbSet<Callout> Callouts => Set<Callout>();
+    public DbSet<Tag> Tags => Set<Tag>();
+    public DbSet<ArticleTag> ArticleTags => Set<ArticleTag>();
+    public DbSet<RelatedArticle> RelatedArticles => Set<RelatedArticle>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContentDbContext).Assembly);
+}

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using T4K3News.Content.Import;
+
+namespace T4K3News.Content;
+
+/// <summary>Where the content lives; the host sets it once at start-up, from configuration or a local cluster it started.</summary>
+public sealed class ContentDatabase
+{
+    public const string ConnectionStringName = "Content";
+    public const string MigrationsAssembly = "T4K3News.Migrations";
+
+    private string? connectionString;
+
+    public string ConnectionString
+    {
+        get => connectionString ?? throw new InvalidOperationException("The content database is not connected yet.");
+        set => connectionString = value;
+    }
+
+    public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(MigrationsAssembly));
+}
+
+public static class ContentServices
+{
+    /// <summary>Registers the DbContext factory (resolvers and loaders each open their own context), the importer and the clock.</summary>
+    public static IServiceCollection AddContent(this IServiceCollection services, Action<ImportOptions>? configureImport = null)
+    {
+        services.AddSingleton<ContentDatabase>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddDbContextFactory<ContentDbContext>((provider, options) =>
+        {
+            ContentDatabase.Configure(options, provider.GetRequiredService<ContentDatabase>().ConnectionString);
+            options.AddInterceptors(provider.GetServices<IInterceptor>());
+        });
+        services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).Configure(o => configureImport?.Invoke(o));
+        services.AddTransient<SeedImporter>();
+        return services;
+    }
+}

@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using T4K3News.Content.Articles;
+using T4K3News.Content.Publications;
+using T4K3News.Content.Tags;
+
+namespace T4K3News.Content.Import;
+
+/// <summary>
+/// Turns a folder of seed documents into published articles. Each document is its own transaction, so one bad file
+/// never stops the others. Importing the same folder twice changes nothing, and an article an editor has changed
+/// since its import is left alone and reported as skipped.
+/// </summary>
+public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, TimeProvider clock, IOptions<ImportOptions> options)
+{
+    public const string TagVocabularyFile = "tags.json";
+
+    public async Task<ImportReport> ImportFolderAsync(string folder, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"The seeds folder '{folder}' does not exist.");
+
+        var vocabularyPath = Path.Combine(folder, TagVocabularyFile);
+        var vocabulary = File.Exists(vocabularyPath) ? TagVocabulary.Load(vocabularyPath) : TagVocabulary.Empty;
+        var timeZone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+
+        var documents = new List<ImportedDocument>();
+        var relatedTitles = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var path in Directory.EnumerateFiles(folder, "*.txt").Order(StringComparer.Ordinal))
+        {
+            var (result, related) = await ImportDocumentAsync(path, vocabulary, timeZone, cancellationToken);
+            documents.Add(result);
+            if (related is not null && result.Slug is not null && result.Outcome is not (ImportOutcome.Skipped or ImportOutcome.Failed))
+                relatedTitles[result.Slug] = related;
+        }
+
+        var warnings = await LinkRelatedArticlesAsync(relatedTitles, cancellationToken);
+        return new ImportReport(documents, warnings);
+    }
+
+    private async Task<(ImportedDocument Result, IReadOnlyList<string>? RelatedTitles)> ImportDocumentAsync(
+        string path, TagVocabulary vocabulary, TimeZoneInfo timeZone, CancellationToken cancellationToken)
+    {
+        var file = Path.GetFileName(path);
+        var text = await File.ReadAllTextAsync(path, cancellationToken);
+        var parsed = SeedDocumentParser.Parse(text);
+        if (parsed.Error is { } error)
+            return (new ImportedDocument(file, ImportOutcome.Failed, null, error.Message, error.Line), null);
+
+        var document = parsed.Document!;
+        var content = document.Content.Trimmed();
+        var slug = Slug.From(content.Title);
+        var problems = ArticleValidator.Validate(content, slug);
+        if (problems.Count > 0)
+        {
+            var message = string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"));
+            return (new ImportedDocument(file, ImportOutcome.Failed, slug, message), null);
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        var publishedAt = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(document.PublishedAtLocal, DateTimeKind.Unspecified), timeZone);
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var article = await db.Articles
+            .Include(a => a.Takeaways).Include(a => a.Quotes).Include(a => a.Highlights).Include(a => a.Callouts)
+            .Include(a => a.ArticleTags).ThenInclude(t => t.Tag)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(a => a.SourceFile == file || a.Slug == slug, cancellationToken);
+
+        ImportOutcome outcome;
+        if (article is null)
+        {
+            article = new Article
+            {
+                Slug = slug,
+                Title = content.Title,
+                Standfirst = content.Standfirst,
+                Body = content.Body,
+                Status = ArticleStatus.Published,
+                CreatedAt = now,
+                Version = 1,
+                SourceFile = file,
+            };
+            db.Articles.Add(article);
+            outcome = ImportOutcome.Created;
+        }
+        else if (article.SourceFile != file)
+        {
+            return (new ImportedDocument(file, ImportOutcome.Skipped, slug,
+                $"the slug '{slug}' belongs to an article that was not imported from this file"), null);
+        }
+        else if (article.Version != article.ImportedVersion)
+        {
+            return (new ImportedDocument(file, ImportOutcome.Skipped, article.Slug,
+                $"edited in the CMS since its import (version {article.Version}, imported as version {article.ImportedVersion}); not overwritten"), null);
+        }
+        else if (article.SourceHash == hash)
+        {
+            return (new ImportedDocument(file, ImportOutcome.Unchanged, article.Slug), document.RelatedTitles);
+        }
+        else
+        {
+            article.Version++;
+            outcome = ImportOutcome.Updated;
+        }
+
+        content.ApplyTo(article);
+        article.Slug = slug;
+        article.PublishedAt = publishedAt;
+        article.Status = ArticleStatus.Published;
+        article.UpdatedAt = now;
+        article.SourceHash = hash;
+        article.ImportedVersion = article.Version;
+        article.Publication = await FindOrAddPublicationAsync(db, document.PublicationName, cancellationToken);
+        await SetTagsAsync(db, article, vocabulary.Match(content), cancellationToken);
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (new ImportedDocument(file, outcome, slug), document.RelatedTitles);
+    }
+
+    private static async Task<Publication> FindOrAddPublicationAsync(ContentDbContext db, string name, CancellationToken cancellationToken) =>
+        await db.Publications.SingleOrDefaultAsync(p => p.Name == name, cancellationToken)
+        ?? db.Publications.Add(new Publication { Name = name }).Entity;
+
+    private static async Task SetTagsAsync(ContentDbContext db, Article article, IReadOnlyList<TagMatch> matches, CancellationToken cancellationToken)
+    {
+        var slugs = matches.Select(m => m.Slug).Distinct().ToList();
+        article.ArticleTags.RemoveAll(t => !slugs.Contains(t.Tag.Slug));
+        var missing = matches.DistinctBy(m => m.Slug).Where(m => article.ArticleTags.All(t => t.Tag.Slug != m.Slug)).ToList();
+        var missingSlugs = missing.Select(m => m.Slug).ToList();
+        var existing = await db.Tags.Where(t => missingSlugs.Contains(t.Slug)).ToDictionaryAsync(t => t.Slug, cancellationToken);
+        foreach (var match in missing)
+        {
+            var tag = existing.GetValueOrDefault(match.Slug) ?? db.Tags.Add(new Tag { Slug = match.Slug, Name = match.Name }).Entity;
+            article.ArticleTags.Add(new ArticleTag { Tag = tag });
+        }
+    }
+
+    /// <summary>Related News names other articles by title, which may come from a later file, so links are made once every document is in.</summary>
+    private async Task<IReadOnlyList<string>> LinkRelatedArticlesAsync(Dictionary<string, IReadOnlyList<string>> relatedTitles, CancellationToken cancellationToken)
+    {
+        var warnings = new List<string>();
+        if (relatedTitles.Count == 0)
+            return warnings;
+
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var wantedSlugs = relatedTitles.Values.SelectMany(titles => titles).Select(Slug.From).Distinct().ToList();
+        var idsBySlug = await db.Articles.Where(a => wantedSlugs.Contains(a.Slug)).ToDictionaryAsync(a => a.Slug, a => a.Id, cancellationToken);
+        var articles = await db.Articles.Include(a => a.RelatedArticles)
+            .Where(a => relatedTitles.Keys.Contains(a.Slug))
+            .ToListAsync(cancellationToken);
+
+        foreach (var article in articles)
+        {
+            var wanted = new List<int>();
+            foreach (var title in relatedTitles[article.Slug])
+            {
+                if (idsBySlug.TryGetValue(Slug.From(title), out var id) && id != article.Id)
+                {
+                    if (!wanted.Contains(id))
+                        wanted.Add(id);
+                }
+                else
+                {
+                    warnings.Add($"{article.SourceFile}: related article '{title}' was not found");
+                }
+            }
+
+            article.RelatedArticles.RemoveAll(r => !wanted.Contains(r.RelatedArticleId));
+            for (var position = 0; position < wanted.Count; position++)
+            {
+                var link = article.RelatedArticles.Find(r => r.RelatedArticleId == wanted[position]);
+                if (link is null)
+                    article.RelatedArticles.Add(new RelatedArticle { RelatedArticleId = wanted[position], Position = position });
+                else
+                    link.Position = position;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return warnings;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using T4K3News.Content.Articles;
+
+namespace T4K3News.Content.Import;
+
+/// <summary>Why an article carries a tag: the word of its text that implies it.</summary>
+public sealed record TagMatch(string Name, string Slug, string Word);
+
+public sealed record TagDefinition(string Name, string Slug, IReadOnlyList<string> Words);
+
+/// <summary>The editable list of tags in seeds/tags.json, each with the words that imply it.</summary>
+public sealed class TagVocabulary
+{
+    private readonly IReadOnlyList<(TagDefinition Tag, Regex[] Words)> tags;
+
+    public TagVocabulary(IEnumerable<TagDefinition> definitions) =>
+        tags = definitions.Select(d => (d, d.Words.Select(WholeWord).ToArray())).ToList();
+
+    public static TagVocabulary Empty { get; } = new([]);
+
+    public IEnumerable<TagDefinition> Tags => tags.Select(t => t.Tag);
+
+    public static TagVocabulary Load(string path)
+    {
+        List<TagDefinition>? definitions;
+        try
+        {
+            definitions = JsonSerializer.Deserialize<List<TagDefinition>>(File.ReadAllText(path), new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a valid tag vocabulary ({e.Message}).", e);
+        }
+
+        var problems = (definitions ?? [])
+            .Select((d, i) => d switch
+            {
+                { Name: null or "" } => $"tag {i + 1} has no name",
+                { Slug: var slug } when slug is null || !Slug.IsValid(slug) => $"tag '{d.Name}' has no valid slug",
+                { Words: null or [] } => $"tag '{d.Name}' has no words",
+                _ => null,
+            })
+            .OfType<string>()
+            .ToList();
+        if (definitions is null || problems.Count > 0)
+            throw new InvalidDataException($"{path}: {(definitions is null ? "empty" : string.Join("; ", problems))}.");
+
+        return new TagVocabulary(definitions);
+    }
+
+    public IReadOnlyList<TagMatch> Match(ArticleContent content)
+    {
+        var text = string.Join("\n", AllText(content)).Replace('’', '\'');
+        var matches = new List<TagMatch>();
+        foreach (var (tag, words) in tags)
+        {
+            for (var i = 0; i < words.Length; i++)
+            {
+                if (words[i].IsMatch(text))
+                {
+                    matches.Add(new TagMatch(tag.Name, tag.Slug, tag.Words[i]));
+                    break;
+                }
+            }
+        }
+
+        return matches;
+    }
+
+    private static IEnumerable<string?> AllText(ArticleContent content) =>
+        new[] { content.Title, content.Standfirst, content.HeroImageAltText, content.HeroImageCaption, content.BodyHeading, content.Body, content.Analysis, content.ClosingLine }
+            .Concat(content.Takeaways)
+            .Concat(content.Quotes.SelectMany(q => new[] { q.Text, q.Speaker, q.Context }))
+            .Concat(content.Highlights)
+            .Concat(content.Callouts.SelectMany(c => new[] { c.Title, c.Body }));
+
+    private static Regex WholeWord(string word) =>
+        new($@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(word.Replace('’', '\''))}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+}

@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Npgsql;
+
+namespace T4K3News.Content.LocalDatabase;
+
+/// <summary>
+/// A private PostgreSQL cluster on a free loopback port, from the server binaries on this machine: the development
+/// server's default database (kept in a data folder and reused across runs) and the tests' throwaway database.
+/// </summary>
+public sealed class LocalPostgresCluster : IAsyncDisposable
+{
+    public const string MissingBinariesMessage =
+        "No PostgreSQL found. Install the PostgreSQL server (e.g. `apt-get install postgresql`, which provides initdb and pg_ctl), " +
+        "or set ConnectionStrings__Content to an existing database, or run `docker compose up --build`.";
+
+    private const string Superuser = "postgres";
+    private readonly string binDirectory;
+    private readonly string dataDirectory;
+    private readonly bool throwaway;
+    private bool stopWhenDisposed;
+
+    private LocalPostgresCluster(string binDirectory, string dataDirectory, bool throwaway, int port, string password)
+    {
+        this.binDirectory = binDirectory;
+        this.dataDirectory = dataDirectory;
+        this.throwaway = throwaway;
+        Port = port;
+        Password = password;
+    }
+
+    public int Port { get; private set; }
+    public string Password { get; }
+    public string ConnectionString => ConnectionStringFor("postgres");
+
+    public string ConnectionStringFor(string database) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = Superuser,
+        Password = Password,
+        Database = database,
+    }.ConnectionString;
+
+    /// <summary>Creates the database unless it exists, so that nothing has to fail against a missing one first.</summary>
+    public async Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+        exists.Parameters.AddWithValue("name", database);
+        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
+            return;
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"")}\"", connection);
+        await create.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The folder holding initdb and pg_ctl: from PATH, else the newest /usr/lib/postgresql/*/bin.</summary>
+    public static string? FindBinDirectory()
+    {
+        var candidates = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Concat(Directory.Exists("/usr/lib/postgresql")
+                ? Directory.GetDirectories("/usr/lib/postgresql")
+                    .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var version) ? version : 0)
+                    .Select(d => Path.Combine(d, "bin"))
+                : []);
+        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+    }
+
+    /// <summary>Starts the cluster in <paramref name="dataDirectory"/>, creating it on first use, or reuses it when it already runs.</summary>
+    public static async Task<LocalPostgresCluster> StartPersistentAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        var bin = FindBinDirectory() ?? throw new InvalidOperationException(MissingBinariesMessage);
+        dataDirectory = Path.GetFullPath(dataDirectory);
+        var statePath = dataDirectory + ".json";
+        var state = File.Exists(statePath)
+            ? JsonSerializer.Deserialize<ClusterState>(await File.ReadAllTextAsync(statePath, cancellationToken))!
+            : new ClusterState(0, NewPassword());
+
+        var cluster = new LocalPostgresCluster(bin, dataDirectory, throwaway: false, state.Port, state.Password);
+        if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
+            await cluster.InitializeAsync(cancellationToken);
+
+        if (await cluster.RunningPortAsync(cancellationToken) is { } runningPort)
+        {
+            cluster.Port = runningPort;
+        }
+        else
+        {
+            cluster.Port = state.Port > 0 && IsFree(state.Port) ? state.Port : FreePort();
+            await cluster.StartAsync(cancellationToken);
+        }
+
+        await File.WriteAllTextAsync(statePath, JsonSerializer.Serialize(new ClusterState(cluster.Port, cluster.Password)), cancellationToken);
+        return cluster;
+    }
+
+    /// <summary>A new cluster in a temporary folder, tuned for speed over durability; disposing it stops it and deletes the folder.</summary>
+    public static async Task<LocalPostgresCluster> StartThrowawayAsync(CancellationToken cancellationToken)
+    {
+        var bin = FindBinDirectory() ?? throw new InvalidOperationException(MissingBinariesMessage);
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"t4k3news-pg-{Guid.NewGuid():N}");
+        var cluster = new LocalPostgresCluster(bin, dataDirectory, throwaway: true, FreePort(), NewPassword());
+        try
+        {
+            await cluster.InitializeAsync(cancellationToken);
+            await cluster.StartAsync(cancellationToken);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (stopWhenDisposed)
+        {
+            await RunAsync("pg_ctl", ["stop", "-D", dataDirectory, "-m", throwaway ? "immediate" : "fast", "-w"], CancellationToken.None, throwOnFailure: false);
+            stopWhenDisposed = false;
+        }
+
+        if (throwaway && Directory.Exists(dataDirectory))
+            Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var passwordFile = Path.Combine(Path.GetTempPath(), $"t4k3news-pw-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(passwordFile, Password, cancellationToken);
+        try
+        {
+            await HandToServerUserAsync(dataDirectory, cancellationToken);
+            await HandToServerUserAsync(passwordFile, cancellationToken);
+            List<string> arguments = ["-D", dataDirectory, "-U", Superuser, "--auth=scram-sha-256", $"--pwfile={passwordFile}", "-E", "UTF8", "--no-locale"];
+            if (throwaway)
+                arguments.Add("--no-sync");
+            await RunAsync("initdb", arguments, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200";
+        if (throwaway)
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        var log = Path.Combine(dataDirectory, "server.log");
+        try
+        {
+            await RunAsync("pg_ctl", ["start", "-D", dataDirectory, "-l", log, "-w", "-t", "60", "-o", options], cancellationToken);
+        }
+        catch (InvalidOperationException e) when (File.Exists(log))
+        {
+            var tail = string.Join('\n', (await File.ReadAllLinesAsync(log, cancellationToken)).TakeLast(15));
+            throw new InvalidOperationException($"{e.Message}\nserver.log:\n{tail}", e);
+        }
+
+        stopWhenDisposed = true;
+    }
+
+    /// <summary>The port of the server already running on this data folder, if one is.</summary>
+    private async Task<int?> RunningPortAsync(CancellationToken cancellationToken)
+    {
+        var (exitCode, _) = await RunAsync("pg_ctl", ["status", "-D", dataDirectory], cancellationToken, throwOnFailure: false);
+        var pidFile = Path.Combine(dataDirectory, "postmaster.pid");
+        if (exitCode != 0 || !File.Exists(pidFile))
+            return null;
+
+        // postmaster.pid: pid, data directory, start time, port, ...
+        var lines = await File.ReadAllLinesAsync(pidFile, cancellationToken);
+        return lines.Length > 3 && int.TryParse(lines[3], out var port) && !IsFree(port) ? port : null;
+    }
+
+    private async Task<(int ExitCode, string Output)> RunAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken, bool throwOnFailure = true)
+    {
+        var executable = Path.Combine(binDirectory, tool);
+        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (IsRoot)
+        {
+            // initdb and the server refuse to run as root.
+            start.FileName = "runuser";
+            foreach (var argument in new[] { "-u", Superuser, "--", executable })
+                start.ArgumentList.Add(argument);
+        }
+        else
+        {
+            start.FileName = executable;
+        }
+
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {tool}.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        var text = (await output) + (await errors);
+        if (throwOnFailure && process.ExitCode != 0)
+            throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} failed with exit code {process.ExitCode}: {text.Trim()}");
+        return (process.ExitCode, text);
+    }
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    private static async Task HandToServerUserAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!IsRoot)
+            return;
+        using var chown = Process.Start(new ProcessStartInfo("chown", ["-R", $"{Superuser}:{Superuser}", path]) { UseShellExecute = false })!;
+        await chown.WaitForExitAsync(cancellationToken);
+        if (chown.ExitCode != 0)
+            throw new InvalidOperationException($"Could not give {path} to the '{Superuser}' user.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static string NewPassword() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    private sealed record ClusterState(int Port, string Password);
+}

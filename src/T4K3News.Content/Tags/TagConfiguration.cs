@@ -1,0 +1,14 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace T4K3News.Content.Tags;
+
+internal sealed class TagConfiguration : IEntityTypeConfiguration<Tag>
+{
+    public void Configure(EntityTypeBuilder<Tag> tag)
+    {
+        tag.HasIndex(t => t.Slug).IsUnique();
+        tag.Property(t => t.Slug).HasMaxLength(100);
+        tag.Property(t => t.Name).HasMaxLength(100);
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using T4K3News.Content;
+using T4K3News.Content.Import;
+
+namespace T4K3News.Tests.Infrastructure;
+
+/// <summary>
+/// The real server (every middleware, the real endpoint) on its own fresh database, for one test class.
+/// The seed folder is imported on start-up unless a test class says otherwise.
+/// </summary>
+public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public string ConnectionString { get; private set; } = "";
+    public StatementCounter Statements { get; } = new();
+
+    /// <summary>The seeds folder imported at start-up; null imports nothing.</summary>
+    protected virtual string? SeedsFolder => RepositoryPaths.Seeds;
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public virtual async Task InitializeAsync()
+    {
+        var server = await TestDatabaseServer.InstanceAsync();
+        ConnectionString = await server.CreateDatabaseAsync();
+        _ = Server; // starts the host: migrations and the seed import run now, not in the first test
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    public GraphQLClient CreateGraphQLClient() => new(CreateClient());
+
+    public ContentDbContext CreateDbContext() => Services.GetRequiredService<IDbContextFactory<ContentDbContext>>().CreateDbContext();
+
+    public SeedImporter CreateImporter() => Services.GetRequiredService<SeedImporter>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Content", ConnectionString);
+        builder.UseSetting("Import:OnStartup", SeedsFolder is null ? "false" : "true");
+        builder.UseSetting("Import:SeedsPath", SeedsFolder ?? RepositoryPaths.Seeds);
+        foreach (var (key, value) in Settings)
+            builder.UseSetting(key, value);
+        builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(Statements));
+    }
+}
+
+/// <summary>A server with an empty database, for tests that import documents themselves.</summary>
+public sealed class EmptyContentApi : ContentApi
+{
+    protected override string? SeedsFolder => null;
+}
