@@ -37,6 +37,14 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
 
     public SeedImporter CreateImporter() => Services.GetRequiredService<SeedImporter>();
 
+    /// <summary>Empties every content table, for test classes whose tests each start from nothing.</summary>
+    public async Task ClearContentAsync()
+    {
+        await using var db = CreateDbContext();
+        await db.Database.ExecuteSqlRawAsync(
+            "TRUNCATE \"RelatedArticles\", \"ArticleTags\", \"Takeaways\", \"Quotes\", \"Highlights\", \"Callouts\", \"Articles\", \"Tags\", \"Publications\" RESTART IDENTITY CASCADE");
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
