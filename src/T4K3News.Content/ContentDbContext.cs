@@ -1,5 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using T4K3News.Content.Articles;
+using T4K3News.Content.Audit;
+using T4K3News.Content.Auth;
+using T4K3News.Content.PersistedQueries;
 using T4K3News.Content.Publications;
 using T4K3News.Content.Tags;
 
@@ -16,6 +19,11 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
     public DbSet<Tag> Tags => Set<Tag>();
     public DbSet<ArticleTag> ArticleTags => Set<ArticleTag>();
     public DbSet<RelatedArticle> RelatedArticles => Set<RelatedArticle>();
+    public DbSet<ArticleRevision> ArticleRevisions => Set<ArticleRevision>();
+    public DbSet<TagSlugHistory> TagSlugHistory => Set<TagSlugHistory>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<PersistedQuery> PersistedQueries => Set<PersistedQuery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContentDbContext).Assembly);

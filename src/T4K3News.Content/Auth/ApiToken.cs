@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace T4K3News.Content.Auth;
+
+public enum TokenRole
+{
+    Editor,
+    Admin,
+}
+
+/// <summary>An API token: the secret is shown once at creation; only its SHA-256 hash is stored.</summary>
+public sealed class ApiToken
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public TokenRole Role { get; set; }
+    public required string SecretHash { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ExpiresAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+    public DateTime? LastUsedAt { get; set; }
+
+    public bool IsActive(DateTime now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
+}
+
+internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
+{
+    public void Configure(EntityTypeBuilder<ApiToken> token)
+    {
+        token.HasIndex(t => t.Name).IsUnique();
+        token.HasIndex(t => t.SecretHash).IsUnique();
+        token.Property(t => t.Name).HasMaxLength(100);
+        token.Property(t => t.SecretHash).HasMaxLength(64);
+        token.Property(t => t.Role).HasConversion<string>().HasMaxLength(20);
+    }
+}
