@@ -1,7 +1,10 @@
 using GraphQL;
+using Microsoft.AspNetCore.Authentication;
+using T4K3News.Api.Auth;
 using T4K3News.Api.Articles;
 using T4K3News.Api.GraphQL;
 using T4K3News.Api.Hosting;
+using T4K3News.Api.Ide;
 using T4K3News.Api.Tags;
 using T4K3News.Content;
 using T4K3News.Content.Import;
@@ -11,6 +14,8 @@ var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
 
 builder.Services.AddContent();
 builder.Services.AddHttpContextAccessor();
+builder.Services.AddAuthentication(BearerTokenAuthentication.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthentication>(BearerTokenAuthentication.SchemeName, null);
 builder.Services.AddScoped<ArticleAccess>();
 builder.Services.AddScoped<ArticleLoaders>();
 builder.Services.AddScoped<TagLoaders>();
@@ -35,6 +40,8 @@ var import = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptio
 if (import.OnStartup)
     await DatabaseStartup.ImportSeedsAsync(app.Services, RepositoryPaths.Resolve(app.Environment.ContentRootPath, import.SeedsPath, mustExist: true), stopping);
 
+app.UseAuthentication();
+app.MapBananaCakePop();
 app.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint) => endpoint.HandleAsync(http));
 
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -37,6 +37,11 @@ public static class ContentServices
         });
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).Configure(o => configureImport?.Invoke(o));
         services.AddTransient<SeedImporter>();
+        services.AddOptions<Articles.PublishingOptions>().BindConfiguration(Articles.PublishingOptions.Section);
+        services.AddTransient<Articles.ArticleEditor>();
+        services.AddTransient<Tags.TagEditor>();
+        services.AddTransient<Auth.ApiTokens>();
+        services.AddTransient<Audit.AuditLog>();
         return services;
     }
 }

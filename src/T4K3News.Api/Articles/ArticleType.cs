@@ -45,6 +45,7 @@ public sealed class ArticleType : AutoRegisteringObjectGraphType<Article>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ArticleType>>>>("relatedArticles")
             .Description("Related articles the caller may see, in the editor's order.")
             .Resolve(c => Loaders(c).Related.Load(c.Source.Id));
+        ArticleRevisionFields.Register(this);
     }
 
     private static ArticleLoaders Loaders(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<ArticleLoaders>();

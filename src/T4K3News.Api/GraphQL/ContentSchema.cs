@@ -1,16 +1,24 @@
 using GraphQL.Types;
 using T4K3News.Api.Articles;
+using T4K3News.Api.Audit;
 using T4K3News.Api.Tags;
 
 namespace T4K3News.Api.GraphQL;
 
 public sealed class ContentSchema : Schema
 {
-    public ContentSchema(IServiceProvider services, QueryType query) : base(services)
+    public ContentSchema(IServiceProvider services, QueryType query, MutationType mutation) : base(services)
     {
         Query = query;
+        Mutation = mutation;
         RegisterType(typeof(ArticleType));
         RegisterType(typeof(TagType));
+        RegisterType(typeof(ValidationErrorType));
+        RegisterType(typeof(NotFoundErrorType));
+        RegisterType(typeof(ConcurrencyErrorType));
+        RegisterType(typeof(SlugTakenErrorType));
+        RegisterType(typeof(InvalidStatusErrorType));
+        RegisterType(typeof(TagInUseErrorType));
     }
 }
 
@@ -22,5 +30,16 @@ public sealed class QueryType : ObjectGraphType
         NodeQueries.Register(this);
         ArticleQueries.Register(this);
         TagQueries.Register(this);
+        AuditQueries.Register(this);
+    }
+}
+
+public sealed class MutationType : ObjectGraphType
+{
+    public MutationType()
+    {
+        Name = "Mutation";
+        ArticleMutations.Register(this);
+        TagMutations.Register(this);
     }
 }

@@ -33,6 +33,12 @@ public sealed class GraphQLHttpEndpoint(
             return;
         }
 
+        if (Ide.BananaCakePop.WantsIde(request))
+        {
+            http.Response.Redirect($"{request.PathBase}{request.Path}/");
+            return;
+        }
+
         var mediaType = NegotiateMediaType(request);
         if (mediaType is null)
         {

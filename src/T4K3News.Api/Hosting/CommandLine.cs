@@ -8,7 +8,7 @@ namespace T4K3News.Api.Hosting;
 /// <summary>The commands the host runs instead of serving: <c>import FOLDER</c>, <c>schema [FILE]</c> and <c>migrations add NAME</c>.</summary>
 public static class CommandLine
 {
-    public static readonly string[] Commands = ["import", "schema", "migrations"];
+    public static readonly string[] Commands = ["import", "schema", "migrations", "tokens"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -30,10 +30,14 @@ public static class CommandLine
                 var folder = RepositoryPaths.Resolve(app.Environment.ContentRootPath, args[1], mustExist: true);
                 var report = await DatabaseStartup.ImportSeedsAsync(app.Services, folder, cancellationToken);
                 return report.Count(Content.Import.ImportOutcome.Failed) == 0 ? 0 : 2;
+            case "tokens":
+                if (!await DatabaseStartup.ConnectAsync(app, cancellationToken))
+                    return 1;
+                return await TokenCommands.RunAsync(app.Services.GetRequiredService<Content.Auth.ApiTokens>(), args[1..], cancellationToken);
             case "migrations" when args.Length == 3 && args[1] == "add":
                 return MigrationScaffolding.Add(args[2], app.Environment.ContentRootPath);
             default:
-                Console.Error.WriteLine("Usage: dotnet run --project src/T4K3News.Api -- [import FOLDER | schema [FILE] | migrations add NAME]");
+                Console.Error.WriteLine($"Usage: dotnet run --project src/T4K3News.Api -- [import FOLDER | schema [FILE] | migrations add NAME | {TokenCommands.Usage}]");
                 return 64;
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using T4K3News.Content;
+using T4K3News.Content.Auth;
 using T4K3News.Content.Import;
 using T4K3News.Content.LocalDatabase;
 
@@ -51,7 +52,24 @@ public static class DatabaseStartup
 
         if (options.MigrateOnStartup)
             await MigrateAsync(app.Services, cancellationToken);
+        if (string.IsNullOrWhiteSpace(configured))
+            await OfferFirstEditorTokenAsync(app.Services, cancellationToken);
         return true;
+    }
+
+    /// <summary>On the first start of the local database, a ready editor token, so a newcomer can try mutations at once.</summary>
+    private static async Task OfferFirstEditorTokenAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var tokens = services.GetRequiredService<ApiTokens>();
+        if (await tokens.AnyAsync(cancellationToken))
+            return;
+        var issued = await tokens.CreateAsync("local-editor", TokenRole.Editor, lifetime: null, cancellationToken);
+        Console.WriteLine($"""
+
+            First start of the local database: an editor token was created (shown only now).
+            In Banana Cake Pop, open the connection settings and add the header  Authorization: Bearer {issued.Secret}
+
+            """);
     }
 
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)

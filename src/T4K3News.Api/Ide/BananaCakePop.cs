@@ -79,7 +79,9 @@ public static class BananaCakePop
                 case "" or "index.html":
                     await ServeIndexAsync(http, files, prefix);
                     return;
-                case "bcp-config.json":
+                // BCP fetches it relative to the page's full path (/graphql/index.html/bcp-config.json too), and
+                // without it BCP turns its telemetry on.
+                case var config when config == "bcp-config.json" || config.EndsWith("/bcp-config.json", StringComparison.Ordinal):
                     await ServeConfigAsync(http, prefix);
                     return;
                 // Its precache would pin an old IDE after an upgrade; without it the IDE is served by this server,
@@ -127,7 +129,7 @@ public static class BananaCakePop
     {
         http.Response.Headers.CacheControl = "no-cache";
         // Without an explicit endpoint BCP derives it from the page URL, which breaks for /graphql/index.html.
-        // Telemetry and Google Analytics are the IDE's only calls home before anyone signs in.
+        // Telemetry (and Google Analytics, with no gaTrackingId) are the IDE's only calls home before anyone signs in.
         return Results.Json(new
         {
             useBrowserUrlAsEndpoint = true,

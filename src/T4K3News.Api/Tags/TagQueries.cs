@@ -12,13 +12,17 @@ public static class TagQueries
     public static void Register(ObjectGraphType query)
     {
         query.Field<TagType>("tag")
+            .Description("The tag with this slug, or with this slug before a rename or merge.")
             .Argument<NonNullGraphType<StringGraphType>>("slug")
             .ResolveAsync(async context =>
             {
                 var databases = context.RequestServices!.GetRequiredService<IDbContextFactory<ContentDbContext>>();
                 var slug = context.GetArgument<string>("slug");
                 await using var db = await databases.CreateDbContextAsync(context.CancellationToken);
-                return await db.Tags.AsNoTracking().SingleOrDefaultAsync(t => t.Slug == slug, context.CancellationToken);
+                return await db.Tags.AsNoTracking().SingleOrDefaultAsync(t => t.Slug == slug, context.CancellationToken)
+                    ?? await db.TagSlugHistory.Where(h => h.Slug == slug)
+                        .Join(db.Tags, h => h.TagId, t => t.Id, (_, t) => t)
+                        .AsNoTracking().SingleOrDefaultAsync(context.CancellationToken);
             });
 
         query.Field<TagsConnectionType>("tags")

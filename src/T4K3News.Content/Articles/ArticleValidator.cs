@@ -1,14 +1,13 @@
-namespace T4K3News.Content.Articles;
+using T4K3News.Content.Editing;
 
-/// <summary>A problem with one field of an editor's input; <see cref="Path"/> names the field as the client sent it, e.g. "quotes[2].text".</summary>
-public sealed record ValidationProblem(string Path, string Message);
+namespace T4K3News.Content.Articles;
 
 /// <summary>The one set of rules every article passes before it is stored, whether it comes from a seed document or an editor.</summary>
 public static class ArticleValidator
 {
-    public static IReadOnlyList<ValidationProblem> Validate(ArticleContent content, string slug)
+    public static IReadOnlyList<ValidationError> Validate(ArticleContent content, string slug)
     {
-        var problems = new List<ValidationProblem>();
+        var problems = new List<ValidationError>();
 
         if (!Slug.IsValid(slug))
             problems.Add(new("slug", "A slug is lowercase letters and digits in words joined by single hyphens, e.g. 'peace-talks-resume'."));
@@ -51,7 +50,7 @@ public static class ArticleValidator
         return problems;
     }
 
-    private static void Required(List<ValidationProblem> problems, string path, string? value, int maxLength)
+    private static void Required(List<ValidationError> problems, string path, string? value, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value))
             problems.Add(new(path, "Required: it cannot be empty."));
@@ -59,13 +58,13 @@ public static class ArticleValidator
             Optional(problems, path, value, maxLength);
     }
 
-    private static void Optional(List<ValidationProblem> problems, string path, string? value, int maxLength)
+    private static void Optional(List<ValidationError> problems, string path, string? value, int maxLength)
     {
         if (value is not null && value.Length > maxLength)
             problems.Add(new(path, $"At most {maxLength} characters (got {value.Length})."));
     }
 
-    private static void ListSize(List<ValidationProblem> problems, string path, int count)
+    private static void ListSize(List<ValidationError> problems, string path, int count)
     {
         if (count > ArticleLimits.ItemsPerList)
             problems.Add(new(path, $"At most {ArticleLimits.ItemsPerList} items (got {count})."));

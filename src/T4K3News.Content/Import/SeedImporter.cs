@@ -16,6 +16,7 @@ namespace T4K3News.Content.Import;
 public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, TimeProvider clock, IOptions<ImportOptions> options)
 {
     public const string TagVocabularyFile = "tags.json";
+    public const string ImportAuthor = "import";
 
     public async Task<ImportReport> ImportFolderAsync(string folder, CancellationToken cancellationToken)
     {
@@ -69,6 +70,7 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         var article = await db.Articles
             .Include(a => a.Takeaways).Include(a => a.Quotes).Include(a => a.Highlights).Include(a => a.Callouts)
             .Include(a => a.ArticleTags).ThenInclude(t => t.Tag)
+            .Include(a => a.RelatedArticles)
             .AsSplitQuery()
             .SingleOrDefaultAsync(a => a.SourceFile == file || a.Slug == slug, cancellationToken);
 
@@ -119,6 +121,16 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         article.Publication = await FindOrAddPublicationAsync(db, document.PublicationName, cancellationToken);
         await SetTagsAsync(db, article, vocabulary.Match(content), cancellationToken);
 
+        await db.SaveChangesAsync(cancellationToken);
+        db.ArticleRevisions.Add(new ArticleRevision
+        {
+            ArticleId = article.Id,
+            Version = article.Version,
+            Snapshot = ArticleSnapshot.Of(article).ToJson(),
+            ChangedFields = [outcome == ImportOutcome.Created ? "created" : "imported"],
+            Author = ImportAuthor,
+            CreatedAt = now,
+        });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (new ImportedDocument(file, outcome, slug), document.RelatedTitles);

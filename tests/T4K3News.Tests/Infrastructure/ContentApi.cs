@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using T4K3News.Content;
+using T4K3News.Content.Auth;
 using T4K3News.Content.Import;
 
 namespace T4K3News.Tests.Infrastructure;
@@ -16,6 +17,7 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public string ConnectionString { get; private set; } = "";
     public StatementCounter Statements { get; } = new();
+    public TestClock Clock { get; } = new();
 
     /// <summary>The seeds folder imported at start-up; null imports nothing.</summary>
     protected virtual string? SeedsFolder => RepositoryPaths.Seeds;
@@ -31,7 +33,20 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
-    public GraphQLClient CreateGraphQLClient() => new(CreateClient());
+    public GraphQLClient CreateGraphQLClient(string? token = null)
+    {
+        var http = CreateClient();
+        if (token is not null)
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return new GraphQLClient(http);
+    }
+
+    /// <summary>A client carrying a fresh token with this role.</summary>
+    public async Task<GraphQLClient> CreateClientWithRoleAsync(TokenRole role, TimeSpan? lifetime = null)
+    {
+        var issued = await Services.GetRequiredService<ApiTokens>().CreateAsync($"{role}-{Guid.NewGuid():N}", role, lifetime, default);
+        return CreateGraphQLClient(issued.Secret);
+    }
 
     public ContentDbContext CreateDbContext() => Services.GetRequiredService<IDbContextFactory<ContentDbContext>>().CreateDbContext();
 
@@ -53,7 +68,11 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Import:SeedsPath", SeedsFolder ?? RepositoryPaths.Seeds);
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
-        builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(Statements));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<IInterceptor>(Statements);
+            services.AddSingleton<TimeProvider>(Clock);
+        });
     }
 }
 

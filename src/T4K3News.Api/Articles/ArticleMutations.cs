@@ -1,0 +1,392 @@
+using GraphQL;
+using GraphQL.Types;
+using T4K3News.Api.Auth;
+using T4K3News.Api.GraphQL;
+using T4K3News.Api.Tags;
+using T4K3News.Content.Articles;
+using T4K3News.Content.Editing;
+
+namespace T4K3News.Api.Articles;
+
+public static class ArticleMutations
+{
+    public static void Register(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<CreateArticlePayloadType>>("createArticle")
+            .Description("Creates a draft. Tags and related articles are given by id.")
+            .Argument<NonNullGraphType<CreateArticleInputType>>("input")
+            .ResolveAsync(async context =>
+            {
+                var input = context.GetArgument<CreateArticleInput>("input");
+                return await context.RunAsync(Roles.Editor, input.Slug ?? input.Title, actor =>
+                {
+                    var (tagIds, relatedIds, idErrors) = DecodeIds(input.TagIds, input.RelatedArticleIds);
+                    var draft = new ArticleSnapshot(input.Slug ?? Slug.From(input.Title), ArticleStatus.Draft, null, input.ToContent(), tagIds ?? [], relatedIds ?? []);
+                    return Editor(context).CreateAsync(draft, actor, context.CancellationToken, idErrors);
+                });
+            });
+
+        mutation.Field<NonNullGraphType<UpdateArticlePayloadType>>("updateArticle")
+            .Description("Changes only the fields given; lists (takeaways, quotes, highlights, callouts, tags, related articles) are replaced whole when given, which is also how they are reordered. An empty string clears an optional text.")
+            .Argument<NonNullGraphType<UpdateArticleInputType>>("input")
+            .ResolveAsync(async context =>
+            {
+                var input = context.GetArgument<UpdateArticleInput>("input");
+                return await context.RunAsync(Roles.Editor, input.Id, actor =>
+                {
+                    var (tagIds, relatedIds, idErrors) = DecodeIds(input.TagIds, input.RelatedArticleIds);
+                    if (!MutationRunner.TryDecodeId(input.Id, ArticleType.TypeName, out var id))
+                        return Task.FromResult(EditResult<Article>.Failure(MutationRunner.UnknownId(input.Id, ArticleType.TypeName)));
+                    return Editor(context).ChangeAsync(id, input.ExpectedVersion, actor,
+                        current => EditResult<ArticleSnapshot>.Success(input.ApplyTo(current, tagIds, relatedIds)), context.CancellationToken, idErrors);
+                });
+            });
+
+        mutation.Field<NonNullGraphType<PublishArticlePayloadType>>("publishArticle")
+            .Description("Publishes now, or at a future time: a scheduled article becomes visible by itself when its time comes.")
+            .Argument<NonNullGraphType<PublishArticleInputType>>("input")
+            .ResolveAsync(async context =>
+            {
+                var input = context.GetArgument<PublishArticleInput>("input");
+                return await OnArticle(context, input.Id, Roles.Editor,
+                    (id, actor) => Editor(context).PublishAsync(id, input.ExpectedVersion, input.At, actor, context.CancellationToken));
+            });
+
+        RegisterStep<UnpublishArticlePayloadType, UnpublishArticleInputType>(mutation, "unpublishArticle", "Takes a published or scheduled article back to draft.", Roles.Editor,
+            (editor, id, input, actor, ct) => editor.UnpublishAsync(id, input.ExpectedVersion, actor, ct));
+        RegisterStep<ArchiveArticlePayloadType, ArchiveArticleInputType>(mutation, "archiveArticle", "Archives an article: readers no longer see it.", Roles.Editor,
+            (editor, id, input, actor, ct) => editor.ArchiveAsync(id, input.ExpectedVersion, actor, ct));
+        RegisterStep<RestoreArticlePayloadType, RestoreArticleInputType>(mutation, "restoreArticle", "Brings an archived article back as a draft.", Roles.Editor,
+            (editor, id, input, actor, ct) => editor.RestoreFromArchiveAsync(id, input.ExpectedVersion, actor, ct));
+        RegisterStep<DeleteArticlePayloadType, DeleteArticleInputType>(mutation, "deleteArticle", "Deletes an article and its revisions permanently (admins only).", Roles.Admin,
+            (editor, id, input, _, ct) => editor.DeleteAsync(id, input.ExpectedVersion, ct));
+
+        mutation.Field<NonNullGraphType<RestoreArticleRevisionPayloadType>>("restoreArticleRevision")
+            .Description("Brings back a revision's content, slug, tags and related articles as a new revision; the workflow status stays as it is.")
+            .Argument<NonNullGraphType<RestoreArticleRevisionInputType>>("input")
+            .ResolveAsync(async context =>
+            {
+                var input = context.GetArgument<RestoreArticleRevisionInput>("input");
+                return await OnArticle(context, input.ArticleId, Roles.Editor, (id, actor) =>
+                    GlobalId.TryDecode(input.RevisionId, out var type, out var revisionId) && type == ArticleRevisionType.TypeName
+                        ? Editor(context).RestoreRevisionAsync(id, revisionId, input.ExpectedVersion, actor, context.CancellationToken)
+                        : Task.FromResult(EditResult<Article>.Failure(MutationRunner.UnknownId(input.RevisionId, ArticleRevisionType.TypeName))));
+            });
+    }
+
+    private static void RegisterStep<TPayloadType, TInputType>(
+        ObjectGraphType mutation, string name, string description, string role,
+        Func<ArticleEditor, int, ArticleStepInput, string, CancellationToken, Task<EditResult<Article>>> step)
+        where TPayloadType : IGraphType
+        where TInputType : IGraphType =>
+        mutation.Field<NonNullGraphType<TPayloadType>>(name)
+            .Description(description)
+            .Argument<NonNullGraphType<TInputType>>("input")
+            .ResolveAsync(async context =>
+            {
+                var input = context.GetArgument<ArticleStepInput>("input");
+                return await OnArticle(context, input.Id, role, (id, actor) => step(Editor(context), id, input, actor, context.CancellationToken));
+            });
+
+    private static Task<MutationPayload<Article>> OnArticle(IResolveFieldContext context, string articleId, string role, Func<int, string, Task<EditResult<Article>>> write) =>
+        context.RunAsync(role, articleId, actor => MutationRunner.TryDecodeId(articleId, ArticleType.TypeName, out var id)
+            ? write(id, actor)
+            : Task.FromResult(EditResult<Article>.Failure(MutationRunner.UnknownId(articleId, ArticleType.TypeName))));
+
+    private static (List<int>? TagIds, List<int>? RelatedIds, List<EditError> Errors) DecodeIds(List<string>? tagIds, List<string>? relatedIds)
+    {
+        var errors = new List<EditError>();
+        List<int>? Decode(List<string>? ids, string typeName)
+        {
+            if (ids is null)
+                return null;
+            var keys = new List<int>();
+            foreach (var id in ids)
+            {
+                if (MutationRunner.TryDecodeId(id, typeName, out var key))
+                    keys.Add(key);
+                else
+                    errors.Add(MutationRunner.UnknownId(id, typeName));
+            }
+
+            return keys;
+        }
+
+        return (Decode(tagIds, TagType.TypeName), Decode(relatedIds, ArticleType.TypeName), errors);
+    }
+
+    private static ArticleEditor Editor(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<ArticleEditor>();
+}
+
+public sealed record HeroImageInput
+{
+    public string? AltText { get; init; }
+    public string? Caption { get; init; }
+}
+
+public sealed record QuoteInput
+{
+    public string Text { get; init; } = "";
+    public string? Speaker { get; init; }
+    public string? Context { get; init; }
+}
+
+public sealed record CalloutInput
+{
+    public string Title { get; init; } = "";
+    public string Body { get; init; } = "";
+}
+
+public sealed record CreateArticleInput
+{
+    public string Title { get; init; } = "";
+    public string? Slug { get; init; }
+    public string Standfirst { get; init; } = "";
+    public HeroImageInput? HeroImage { get; init; }
+    public string? BodyHeading { get; init; }
+    public string Body { get; init; } = "";
+    public string? Analysis { get; init; }
+    public string? ClosingLine { get; init; }
+    public List<string>? Takeaways { get; init; }
+    public List<QuoteInput>? Quotes { get; init; }
+    public List<string>? Highlights { get; init; }
+    public List<CalloutInput>? Callouts { get; init; }
+    public List<string>? TagIds { get; init; }
+    public List<string>? RelatedArticleIds { get; init; }
+
+    public ArticleContent ToContent() => new()
+    {
+        Title = Title,
+        Standfirst = Standfirst,
+        HeroImageAltText = HeroImage?.AltText,
+        HeroImageCaption = HeroImage?.Caption,
+        BodyHeading = BodyHeading,
+        Body = Body,
+        Analysis = Analysis,
+        ClosingLine = ClosingLine,
+        Takeaways = Takeaways ?? [],
+        Quotes = Quotes?.Select(q => new QuoteContent(q.Text, q.Speaker, q.Context)).ToList() ?? [],
+        Highlights = Highlights ?? [],
+        Callouts = Callouts?.Select(c => new CalloutContent(c.Title, c.Body)).ToList() ?? [],
+    };
+}
+
+public sealed record UpdateArticleInput
+{
+    public string Id { get; init; } = "";
+    public int ExpectedVersion { get; init; }
+    public string? Title { get; init; }
+    public string? Slug { get; init; }
+    public string? Standfirst { get; init; }
+    public HeroImageInput? HeroImage { get; init; }
+    public string? BodyHeading { get; init; }
+    public string? Body { get; init; }
+    public string? Analysis { get; init; }
+    public string? ClosingLine { get; init; }
+    public List<string>? Takeaways { get; init; }
+    public List<QuoteInput>? Quotes { get; init; }
+    public List<string>? Highlights { get; init; }
+    public List<CalloutInput>? Callouts { get; init; }
+    public List<string>? TagIds { get; init; }
+    public List<string>? RelatedArticleIds { get; init; }
+
+    public ArticleSnapshot ApplyTo(ArticleSnapshot current, List<int>? tagIds, List<int>? relatedIds) => current with
+    {
+        Slug = Slug ?? current.Slug,
+        TagIds = tagIds ?? current.TagIds,
+        RelatedArticleIds = relatedIds ?? current.RelatedArticleIds,
+        Content = current.Content with
+        {
+            Title = Title ?? current.Content.Title,
+            Standfirst = Standfirst ?? current.Content.Standfirst,
+            HeroImageAltText = HeroImage is null ? current.Content.HeroImageAltText : HeroImage.AltText,
+            HeroImageCaption = HeroImage is null ? current.Content.HeroImageCaption : HeroImage.Caption,
+            BodyHeading = BodyHeading ?? current.Content.BodyHeading,
+            Body = Body ?? current.Content.Body,
+            Analysis = Analysis ?? current.Content.Analysis,
+            ClosingLine = ClosingLine ?? current.Content.ClosingLine,
+            Takeaways = Takeaways ?? current.Content.Takeaways,
+            Quotes = Quotes?.Select(q => new QuoteContent(q.Text, q.Speaker, q.Context)).ToList() ?? current.Content.Quotes,
+            Highlights = Highlights ?? current.Content.Highlights,
+            Callouts = Callouts?.Select(c => new CalloutContent(c.Title, c.Body)).ToList() ?? current.Content.Callouts,
+        },
+    };
+}
+
+public sealed record PublishArticleInput
+{
+    public string Id { get; init; } = "";
+    public int ExpectedVersion { get; init; }
+    public DateTime? At { get; init; }
+}
+
+public sealed record ArticleStepInput
+{
+    public string Id { get; init; } = "";
+    public int ExpectedVersion { get; init; }
+}
+
+public sealed record RestoreArticleRevisionInput
+{
+    public string ArticleId { get; init; } = "";
+    public string RevisionId { get; init; } = "";
+    public int ExpectedVersion { get; init; }
+}
+
+public sealed class HeroImageInputType : InputObjectGraphType<HeroImageInput>
+{
+    public HeroImageInputType()
+    {
+        Name = "HeroImageInput";
+        Field<StringGraphType>("altText");
+        Field<StringGraphType>("caption");
+    }
+}
+
+public sealed class QuoteInputType : InputObjectGraphType<QuoteInput>
+{
+    public QuoteInputType()
+    {
+        Name = "QuoteInput";
+        Field<NonNullGraphType<StringGraphType>>("text");
+        Field<StringGraphType>("speaker");
+        Field<StringGraphType>("context");
+    }
+}
+
+public sealed class CalloutInputType : InputObjectGraphType<CalloutInput>
+{
+    public CalloutInputType()
+    {
+        Name = "CalloutInput";
+        Field<NonNullGraphType<StringGraphType>>("title");
+        Field<NonNullGraphType<StringGraphType>>("body");
+    }
+}
+
+/// <summary>The editable fields, shared by the create and update inputs; on update every one is optional.</summary>
+internal static class ArticleInputFields
+{
+    public static void Add<T>(InputObjectGraphType<T> type, bool forCreate)
+    {
+        if (forCreate)
+        {
+            type.Field<NonNullGraphType<StringGraphType>>("title");
+            type.Field<NonNullGraphType<StringGraphType>>("standfirst");
+            type.Field<NonNullGraphType<StringGraphType>>("body").Description("Paragraphs separated by a blank line.");
+        }
+        else
+        {
+            type.Field<StringGraphType>("title");
+            type.Field<StringGraphType>("standfirst");
+            type.Field<StringGraphType>("body").Description("Paragraphs separated by a blank line.");
+        }
+
+        type.Field<StringGraphType>("slug").Description("Lowercase words joined by hyphens; derived from the title when a draft is created without one.");
+        type.Field<HeroImageInputType>("heroImage");
+        type.Field<StringGraphType>("bodyHeading");
+        type.Field<StringGraphType>("analysis");
+        type.Field<StringGraphType>("closingLine");
+        type.Field<ListGraphType<NonNullGraphType<StringGraphType>>>("takeaways");
+        type.Field<ListGraphType<NonNullGraphType<QuoteInputType>>>("quotes");
+        type.Field<ListGraphType<NonNullGraphType<StringGraphType>>>("highlights");
+        type.Field<ListGraphType<NonNullGraphType<CalloutInputType>>>("callouts");
+        type.Field<ListGraphType<NonNullGraphType<IdGraphType>>>("tagIds");
+        type.Field<ListGraphType<NonNullGraphType<IdGraphType>>>("relatedArticleIds");
+    }
+}
+
+public sealed class CreateArticleInputType : InputObjectGraphType<CreateArticleInput>
+{
+    public CreateArticleInputType()
+    {
+        Name = "CreateArticleInput";
+        ArticleInputFields.Add(this, forCreate: true);
+    }
+}
+
+public sealed class UpdateArticleInputType : InputObjectGraphType<UpdateArticleInput>
+{
+    public UpdateArticleInputType()
+    {
+        Name = "UpdateArticleInput";
+        Field<NonNullGraphType<IdGraphType>>("id");
+        Field<NonNullGraphType<IntGraphType>>("expectedVersion").Description("The version your change is based on.");
+        ArticleInputFields.Add(this, forCreate: false);
+    }
+}
+
+public sealed class PublishArticleInputType : InputObjectGraphType<PublishArticleInput>
+{
+    public PublishArticleInputType()
+    {
+        Name = "PublishArticleInput";
+        Field<NonNullGraphType<IdGraphType>>("id");
+        Field<NonNullGraphType<IntGraphType>>("expectedVersion");
+        Field<DateTimeGraphType>("at").Description("When readers see it; omitted means now, a future time schedules it.");
+    }
+}
+
+public abstract class ArticleStepInputType : InputObjectGraphType<ArticleStepInput>
+{
+    protected ArticleStepInputType(string name)
+    {
+        Name = name;
+        Field<NonNullGraphType<IdGraphType>>("id");
+        Field<NonNullGraphType<IntGraphType>>("expectedVersion");
+    }
+}
+
+public sealed class UnpublishArticleInputType() : ArticleStepInputType("UnpublishArticleInput");
+
+public sealed class ArchiveArticleInputType() : ArticleStepInputType("ArchiveArticleInput");
+
+public sealed class RestoreArticleInputType() : ArticleStepInputType("RestoreArticleInput");
+
+public sealed class DeleteArticleInputType() : ArticleStepInputType("DeleteArticleInput");
+
+public sealed class RestoreArticleRevisionInputType : InputObjectGraphType<RestoreArticleRevisionInput>
+{
+    public RestoreArticleRevisionInputType()
+    {
+        Name = "RestoreArticleRevisionInput";
+        Field<NonNullGraphType<IdGraphType>>("articleId");
+        Field<NonNullGraphType<IdGraphType>>("revisionId");
+        Field<NonNullGraphType<IntGraphType>>("expectedVersion");
+    }
+}
+
+public sealed class CreateArticleErrorType() : ErrorUnionType("CreateArticleError", typeof(ValidationErrorType), typeof(SlugTakenErrorType), typeof(NotFoundErrorType));
+
+public sealed class UpdateArticleErrorType() : ErrorUnionType("UpdateArticleError",
+    typeof(ValidationErrorType), typeof(SlugTakenErrorType), typeof(NotFoundErrorType), typeof(ConcurrencyErrorType));
+
+public sealed class PublishArticleErrorType() : ErrorUnionType("PublishArticleError",
+    typeof(ValidationErrorType), typeof(NotFoundErrorType), typeof(ConcurrencyErrorType), typeof(InvalidStatusErrorType));
+
+public sealed class UnpublishArticleErrorType() : ErrorUnionType("UnpublishArticleError", typeof(NotFoundErrorType), typeof(ConcurrencyErrorType), typeof(InvalidStatusErrorType));
+
+public sealed class ArchiveArticleErrorType() : ErrorUnionType("ArchiveArticleError", typeof(NotFoundErrorType), typeof(ConcurrencyErrorType), typeof(InvalidStatusErrorType));
+
+public sealed class RestoreArticleErrorType() : ErrorUnionType("RestoreArticleError", typeof(NotFoundErrorType), typeof(ConcurrencyErrorType), typeof(InvalidStatusErrorType));
+
+public sealed class DeleteArticleErrorType() : ErrorUnionType("DeleteArticleError", typeof(NotFoundErrorType), typeof(ConcurrencyErrorType));
+
+public sealed class RestoreArticleRevisionErrorType() : ErrorUnionType("RestoreArticleRevisionError",
+    typeof(ValidationErrorType), typeof(SlugTakenErrorType), typeof(NotFoundErrorType), typeof(ConcurrencyErrorType));
+
+public sealed class CreateArticlePayloadType() : PayloadType<Article, ArticleType, CreateArticleErrorType>("CreateArticlePayload", "article");
+
+public sealed class UpdateArticlePayloadType() : PayloadType<Article, ArticleType, UpdateArticleErrorType>("UpdateArticlePayload", "article");
+
+public sealed class PublishArticlePayloadType() : PayloadType<Article, ArticleType, PublishArticleErrorType>("PublishArticlePayload", "article");
+
+public sealed class UnpublishArticlePayloadType() : PayloadType<Article, ArticleType, UnpublishArticleErrorType>("UnpublishArticlePayload", "article");
+
+public sealed class ArchiveArticlePayloadType() : PayloadType<Article, ArticleType, ArchiveArticleErrorType>("ArchiveArticlePayload", "article");
+
+public sealed class RestoreArticlePayloadType() : PayloadType<Article, ArticleType, RestoreArticleErrorType>("RestoreArticlePayload", "article");
+
+public sealed class DeleteArticlePayloadType() : PayloadType<Article, ArticleType, DeleteArticleErrorType>("DeleteArticlePayload", "article");
+
+public sealed class RestoreArticleRevisionPayloadType() : PayloadType<Article, ArticleType, RestoreArticleRevisionErrorType>("RestoreArticleRevisionPayload", "article");

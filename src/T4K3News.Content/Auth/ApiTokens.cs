@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace T4K3News.Content.Auth;
+
+public sealed record IssuedToken(ApiToken Token, string Secret);
+
+/// <summary>Issues, checks and revokes API tokens. Secrets are 32 random bytes, shown once; the database keeps their SHA-256.</summary>
+public sealed class ApiTokens(IDbContextFactory<ContentDbContext> databases, TimeProvider clock)
+{
+    public const string SecretPrefix = "t4k_";
+
+    public async Task<IssuedToken> CreateAsync(string name, TokenRole role, TimeSpan? lifetime, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+            throw new ArgumentException("A token name has 1 to 100 characters.", nameof(name));
+
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (await db.ApiTokens.AnyAsync(t => t.Name == name, cancellationToken))
+            throw new ArgumentException($"A token named '{name}' exists already; revoke it or choose another name.", nameof(name));
+
+        var secret = SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = clock.GetUtcNow().UtcDateTime;
+        var token = new ApiToken { Name = name, Role = role, SecretHash = Hash(secret), CreatedAt = now, ExpiresAt = now + lifetime };
+        db.ApiTokens.Add(token);
+        await db.SaveChangesAsync(cancellationToken);
+        return new IssuedToken(token, secret);
+    }
+
+    /// <summary>The active token with this secret, or null: unknown, revoked and expired tokens all stop here, at once.</summary>
+    public async Task<ApiToken?> FindActiveAsync(string secret, CancellationToken cancellationToken)
+    {
+        var hash = Hash(secret);
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.SecretHash == hash, cancellationToken);
+        return token is not null && token.IsActive(clock.GetUtcNow().UtcDateTime) ? token : null;
+    }
+
+    public async Task<IReadOnlyList<ApiToken>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.ApiTokens.AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken);
+    }
+
+    public async Task<bool> RevokeAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.ApiTokens.Where(t => t.Name == name && t.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), cancellationToken) > 0;
+    }
+
+    public async Task<bool> AnyAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.ApiTokens.AnyAsync(cancellationToken);
+    }
+
+    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+}

@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using T4K3News.Content.Articles;
+using T4K3News.Content.Editing;
+
+namespace T4K3News.Content.Tags;
+
+/// <summary>Editing the tag vocabulary. A tag's old slugs are remembered, so links to them keep finding it.</summary>
+public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases)
+{
+    public const int MaxNameLength = 100;
+
+    public async Task<EditResult<Tag>> CreateAsync(string name, string? slug, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var tag = new Tag { Name = name.Trim(), Slug = slug?.Trim() ?? Slug.From(name) };
+        var errors = await ValidateAsync(db, tag, cancellationToken);
+        if (errors.Count > 0)
+            return EditResult<Tag>.Failure(errors);
+
+        await db.TagSlugHistory.Where(h => h.Slug == tag.Slug).ExecuteDeleteAsync(cancellationToken);
+        db.Tags.Add(tag);
+        await db.SaveChangesAsync(cancellationToken);
+        return EditResult<Tag>.Success(tag);
+    }
+
+    public async Task<EditResult<Tag>> RenameAsync(int tagId, string? name, string? slug, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var tag = await db.Tags.SingleOrDefaultAsync(t => t.Id == tagId, cancellationToken);
+        if (tag is null)
+            return EditResult<Tag>.Failure(TagNotFound(tagId));
+
+        var oldSlug = tag.Slug;
+        tag.Name = name?.Trim() ?? tag.Name;
+        tag.Slug = slug?.Trim() ?? tag.Slug;
+        var errors = await ValidateAsync(db, tag, cancellationToken);
+        if (errors.Count > 0)
+            return EditResult<Tag>.Failure(errors);
+
+        if (oldSlug != tag.Slug)
+        {
+            await db.TagSlugHistory.Where(h => h.Slug == tag.Slug).ExecuteDeleteAsync(cancellationToken);
+            db.TagSlugHistory.Add(new TagSlugHistory { Slug = oldSlug, TagId = tag.Id });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return EditResult<Tag>.Success(tag);
+    }
+
+    /// <summary>Moves every article of <paramref name="sourceId"/> to <paramref name="targetId"/> and removes the source; its slugs then lead to the target.</summary>
+    public async Task<EditResult<Tag>> MergeAsync(int sourceId, int targetId, CancellationToken cancellationToken)
+    {
+        if (sourceId == targetId)
+            return EditResult<Tag>.Failure(new ValidationError("targetTagId", "A tag cannot be merged into itself."));
+
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var source = await db.Tags.SingleOrDefaultAsync(t => t.Id == sourceId, cancellationToken);
+        var target = await db.Tags.SingleOrDefaultAsync(t => t.Id == targetId, cancellationToken);
+        if (source is null || target is null)
+            return EditResult<Tag>.Failure(new[] { (source, sourceId), (target, targetId) }.Where(t => t.Item1 is null).Select(t => TagNotFound(t.Item2)));
+
+        var alreadyOnTarget = db.ArticleTags.Where(t => t.TagId == targetId).Select(t => t.ArticleId);
+        await db.ArticleTags.Where(t => t.TagId == sourceId && !alreadyOnTarget.Contains(t.ArticleId))
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.TagId, targetId), cancellationToken);
+        await db.TagSlugHistory.Where(h => h.TagId == sourceId).ExecuteUpdateAsync(set => set.SetProperty(h => h.TagId, targetId), cancellationToken);
+        db.TagSlugHistory.Add(new TagSlugHistory { Slug = source.Slug, TagId = targetId });
+        db.Tags.Remove(source);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return EditResult<Tag>.Success(target);
+    }
+
+    public async Task<EditResult<Tag>> DeleteAsync(int tagId, bool force, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var tag = await db.Tags.SingleOrDefaultAsync(t => t.Id == tagId, cancellationToken);
+        if (tag is null)
+            return EditResult<Tag>.Failure(TagNotFound(tagId));
+        var uses = await db.ArticleTags.CountAsync(t => t.TagId == tagId, cancellationToken);
+        if (uses > 0 && !force)
+            return EditResult<Tag>.Failure(new TagInUseError(uses));
+
+        db.Tags.Remove(tag);
+        await db.SaveChangesAsync(cancellationToken);
+        return EditResult<Tag>.Success(tag);
+    }
+
+    private static async Task<List<EditError>> ValidateAsync(ContentDbContext db, Tag tag, CancellationToken cancellationToken)
+    {
+        var errors = new List<EditError>();
+        if (string.IsNullOrWhiteSpace(tag.Name))
+            errors.Add(new ValidationError("name", "Required: it cannot be empty."));
+        else if (tag.Name.Length > MaxNameLength)
+            errors.Add(new ValidationError("name", $"At most {MaxNameLength} characters."));
+        if (!Slug.IsValid(tag.Slug) || tag.Slug.Length > MaxNameLength)
+            errors.Add(new ValidationError("slug", "A slug is lowercase letters and digits in words joined by single hyphens, at most 100 characters."));
+        else if (await db.Tags.AnyAsync(t => t.Slug == tag.Slug && t.Id != tag.Id, cancellationToken))
+            errors.Add(new SlugTakenError(tag.Slug));
+        return errors;
+    }
+
+    private static NotFoundError TagNotFound(int id) => new($"Tag:{id}", $"There is no tag {id}.");
+}
