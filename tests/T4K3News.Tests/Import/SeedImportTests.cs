@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using T4K3News.Content.Articles;
 using T4K3News.Content.Import;
@@ -136,26 +135,18 @@ public sealed class SeedImportTests(EmptyContentApi api) : IClassFixture<EmptyCo
     public async Task The_import_command_prints_what_it_created_and_then_that_nothing_changed()
     {
         CopySeeds();
-        var api_dll = Path.Combine(AppContext.BaseDirectory, "T4K3News.Api.dll");
-
-        var first = await RunCommandAsync(api_dll, folder);
-        var second = await RunCommandAsync(api_dll, folder);
+        var first = await RunCommandAsync(folder);
+        var second = await RunCommandAsync(folder);
 
         Assert.Contains("created   000_0971fd6bffd4bb91.txt -> zelenskyy-calls-for-new-round-of-peace-talks-with-russia", first);
         Assert.Contains("4 created, 0 updated, 0 unchanged, 0 skipped, 0 failed.", first);
         Assert.Contains("0 created, 0 updated, 4 unchanged, 0 skipped, 0 failed.", second);
     }
 
-    private async Task<string> RunCommandAsync(string apiDll, string seeds)
+    private async Task<string> RunCommandAsync(string seeds)
     {
-        var start = new ProcessStartInfo("dotnet", [apiDll, "import", seeds]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["ConnectionStrings__Content"] = api.ConnectionString;
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {output}{errors}");
+        var (exitCode, output) = await ApiCommand.RunAsync(api.ConnectionString, "import", seeds);
+        Assert.True(exitCode == 0, $"exit {exitCode}: {output}");
         return output;
     }
 
