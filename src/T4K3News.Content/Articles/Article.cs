@@ -46,6 +46,21 @@ public sealed class Article
     public List<Callout> Callouts { get; set; } = [];
     public List<ArticleTag> ArticleTags { get; set; } = [];
     public List<RelatedArticle> RelatedArticles { get; set; } = [];
+
+    /// <summary>Links exactly these articles, in this order, keeping the links that stay (their related links must be loaded).</summary>
+    public void SetRelatedArticles(IReadOnlyList<int> relatedIds)
+    {
+        var wanted = relatedIds.Distinct().ToList();
+        RelatedArticles.RemoveAll(r => !wanted.Contains(r.RelatedArticleId));
+        for (var position = 0; position < wanted.Count; position++)
+        {
+            var link = RelatedArticles.Find(r => r.RelatedArticleId == wanted[position]);
+            if (link is null)
+                RelatedArticles.Add(new RelatedArticle { RelatedArticleId = wanted[position], Position = position });
+            else
+                link.Position = position;
+        }
+    }
 }
 
 /// <summary>One item of an article's ordered lists (takeaways, quotes, highlights, callouts).</summary>

@@ -230,16 +230,7 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
         article.ArticleTags.RemoveAll(t => !tagIds.Contains(t.TagId));
         article.ArticleTags.AddRange(tagIds.Where(id => article.ArticleTags.All(t => t.TagId != id)).Select(id => new ArticleTag { TagId = id }));
 
-        var relatedIds = snapshot.RelatedArticleIds.Distinct().ToList();
-        article.RelatedArticles.RemoveAll(r => !relatedIds.Contains(r.RelatedArticleId));
-        for (var position = 0; position < relatedIds.Count; position++)
-        {
-            var link = article.RelatedArticles.Find(r => r.RelatedArticleId == relatedIds[position]);
-            if (link is null)
-                article.RelatedArticles.Add(new RelatedArticle { RelatedArticleId = relatedIds[position], Position = position });
-            else
-                link.Position = position;
-        }
+        article.SetRelatedArticles(snapshot.RelatedArticleIds);
     }
 
     private static Task<Article?> LoadAsync(ContentDbContext db, int articleId, CancellationToken cancellationToken) =>

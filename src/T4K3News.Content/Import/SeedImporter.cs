@@ -184,15 +184,7 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
                 }
             }
 
-            article.RelatedArticles.RemoveAll(r => !wanted.Contains(r.RelatedArticleId));
-            for (var position = 0; position < wanted.Count; position++)
-            {
-                var link = article.RelatedArticles.Find(r => r.RelatedArticleId == wanted[position]);
-                if (link is null)
-                    article.RelatedArticles.Add(new RelatedArticle { RelatedArticleId = wanted[position], Position = position });
-                else
-                    link.Position = position;
-            }
+            article.SetRelatedArticles(wanted);
         }
 
         await db.SaveChangesAsync(cancellationToken);
