@@ -31,6 +31,7 @@ public sealed class QueryType : ObjectGraphType
         ArticleQueries.Register(this);
         TagQueries.Register(this);
         AuditQueries.Register(this);
+        Auth.TokenMutations.RegisterQueries(this);
     }
 }
 
@@ -41,5 +42,6 @@ public sealed class MutationType : ObjectGraphType
         Name = "Mutation";
         ArticleMutations.Register(this);
         TagMutations.Register(this);
+        Auth.TokenMutations.Register(this);
     }
 }
