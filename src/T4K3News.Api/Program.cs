@@ -21,11 +21,27 @@ builder.Services.AddScoped<ArticleLoaders>();
 builder.Services.AddScoped<TagLoaders>();
 builder.Services.AddOptions<GraphQLHttpOptions>().BindConfiguration(GraphQLHttpOptions.Section);
 builder.Services.AddSingleton<GraphQLHttpEndpoint>();
+builder.Services.AddSingleton<T4K3News.Api.PersistedQueries.PersistedQueryStore>();
+builder.Services.AddEndpointProtection(builder.Configuration);
 builder.Services.AddGraphQL(graphQL => graphQL
     .AddSchema<ContentSchema>()
     .AddSystemTextJson()
     .AddGraphTypes(typeof(ContentSchema).Assembly)
-    .AddErrorInfoProvider<SafeErrorInfoProvider>());
+    .AddErrorInfoProvider<SafeErrorInfoProvider>()
+    .AddValidationRule<T4K3News.Api.GraphQL.Limits.DocumentLimitsRule>()
+    .AddValidationRule<T4K3News.Api.GraphQL.Limits.IntrospectionSwitchRule>()
+    .AddComplexityAnalyzer((complexity, services) =>
+    {
+        var limits = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphQLHttpOptions>>().Value;
+        complexity.MaxDepth = limits.MaxDepth;
+        complexity.MaxComplexity = limits.MaxComplexity;
+        // Introspection's size is bounded by the schema, not the data: depth, alias and field limits still apply to it.
+        var countData = complexity.DefaultComplexityImpactDelegate;
+        complexity.DefaultComplexityImpactDelegate = field =>
+            field.FieldDefinition.Name.StartsWith("__", StringComparison.Ordinal) || field.ParentType.Name.StartsWith("__", StringComparison.Ordinal)
+                ? new GraphQL.Validation.Complexity.FieldComplexityResult(0, 1)
+                : countData(field);
+    }));
 
 var app = builder.Build();
 var stopping = app.Lifetime.ApplicationStopping;
@@ -40,9 +56,11 @@ var import = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptio
 if (import.OnStartup)
     await DatabaseStartup.ImportSeedsAsync(app.Services, RepositoryPaths.Resolve(app.Environment.ContentRootPath, import.SeedsPath, mustExist: true), stopping);
 
+app.UseCors();
 app.UseAuthentication();
+app.UseRateLimiter();
 app.MapBananaCakePop();
-app.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint) => endpoint.HandleAsync(http));
+app.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint) => endpoint.HandleAsync(http)).RequireRateLimiting(EndpointProtection.GraphQLPolicy);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

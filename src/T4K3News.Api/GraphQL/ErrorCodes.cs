@@ -16,4 +16,18 @@ public static class ErrorCodes
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string NotAcceptable = "NOT_ACCEPTABLE";
     public const string InternalError = "INTERNAL_SERVER_ERROR";
+    public const string MaxDepthExceeded = "MAX_DEPTH_EXCEEDED";
+    public const string MaxComplexityExceeded = "MAX_COMPLEXITY_EXCEEDED";
+    public const string MaxAliasesExceeded = "MAX_ALIASES_EXCEEDED";
+    public const string MaxFieldsExceeded = "MAX_FIELDS_EXCEEDED";
+    public const string DocumentTooLarge = "DOCUMENT_TOO_LARGE";
+    public const string BodyTooLarge = "REQUEST_BODY_TOO_LARGE";
+    public const string BatchTooLarge = "BATCH_TOO_LARGE";
+    public const string RequestTimeout = "REQUEST_TIMEOUT";
+    public const string IntrospectionDisabled = "INTROSPECTION_DISABLED";
+    public const string RateLimited = "RATE_LIMITED";
+    public const string PersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND";
+    public const string PersistedQueryHashMismatch = "PERSISTED_QUERY_HASH_MISMATCH";
+    public const string PersistedQueryNotAllowed = "PERSISTED_QUERY_NOT_ALLOWED";
+    public const string PersistedQueriesNotSupported = "PERSISTED_QUERY_NOT_SUPPORTED";
 }

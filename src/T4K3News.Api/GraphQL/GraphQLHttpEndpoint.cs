@@ -1,26 +1,33 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Execution;
 using GraphQLParser.AST;
 using GraphQLParser.Exceptions;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using T4K3News.Api.PersistedQueries;
 using GraphQLParserApi = GraphQLParser.Parser;
 
 namespace T4K3News.Api.GraphQL;
 
 /// <summary>
 /// GraphQL over HTTP (the GraphQL Foundation's draft spec): POST with application/json, GET for queries, answers in
-/// application/graphql-response+json or application/json as the client accepts. Request errors never reach the executor.
+/// application/graphql-response+json or application/json as the client accepts. Request errors and refused documents
+/// never reach the executor; anonymous GET answers are cacheable with an ETag.
 /// </summary>
 public sealed class GraphQLHttpEndpoint(
     IDocumentExecuter<ContentSchema> executer,
     IGraphQLTextSerializer serializer,
+    PersistedQueryStore persistedQueries,
     IOptions<GraphQLHttpOptions> options,
     ILogger<GraphQLHttpEndpoint> log)
 {
     public const string GraphQLResponseMediaType = "application/graphql-response+json";
     public const string JsonMediaType = "application/json";
+
+    private GraphQLHttpOptions Limits => options.Value;
 
     public async Task HandleAsync(HttpContext http)
     {
@@ -29,11 +36,11 @@ public sealed class GraphQLHttpEndpoint(
         if (!isGet && !HttpMethods.IsPost(request.Method))
         {
             http.Response.Headers.Allow = "GET, POST";
-            await WriteRequestErrorAsync(http, StatusCodes.Status405MethodNotAllowed, JsonMediaType, "Use GET for queries or POST for any operation.", ErrorCodes.RequestMalformed);
+            await WriteAsync(http, JsonMediaType, Outcome.RequestError(StatusCodes.Status405MethodNotAllowed, "Use GET for queries or POST for any operation.", ErrorCodes.RequestMalformed));
             return;
         }
 
-        if (Ide.BananaCakePop.WantsIde(request))
+        if (isGet && Ide.BananaCakePop.WantsIde(request))
         {
             http.Response.Redirect($"{request.PathBase}{request.Path}/");
             return;
@@ -42,21 +49,17 @@ public sealed class GraphQLHttpEndpoint(
         var mediaType = NegotiateMediaType(request);
         if (mediaType is null)
         {
-            await WriteRequestErrorAsync(http, StatusCodes.Status406NotAcceptable, JsonMediaType,
-                $"Accept {GraphQLResponseMediaType} or {JsonMediaType}.", ErrorCodes.NotAcceptable);
+            await WriteAsync(http, JsonMediaType, Outcome.RequestError(StatusCodes.Status406NotAcceptable,
+                $"Accept {GraphQLResponseMediaType} or {JsonMediaType}.", ErrorCodes.NotAcceptable));
             return;
         }
 
         if (isGet)
         {
             var single = ReadQueryString(request.Query, out var queryStringError);
-            if (single is null)
-            {
-                await WriteRequestErrorAsync(http, StatusCodes.Status400BadRequest, mediaType, queryStringError!, ErrorCodes.RequestMalformed);
-                return;
-            }
-
-            await ExecuteAndWriteAsync(http, mediaType, single, isGet: true);
+            await WriteAsync(http, mediaType, single is null
+                ? Outcome.RequestError(StatusCodes.Status400BadRequest, queryStringError!, ErrorCodes.RequestMalformed)
+                : await ExecuteAsync(http, single, isGet: true));
             return;
         }
 
@@ -64,40 +67,76 @@ public sealed class GraphQLHttpEndpoint(
             || !contentType.MediaType.Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase)
             || (contentType.Charset.HasValue && !contentType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
         {
-            await WriteRequestErrorAsync(http, StatusCodes.Status415UnsupportedMediaType, mediaType,
-                "Send the request as 'Content-Type: application/json' (UTF-8).", ErrorCodes.UnsupportedMediaType);
+            await WriteAsync(http, mediaType, Outcome.RequestError(StatusCodes.Status415UnsupportedMediaType,
+                "Send the request as 'Content-Type: application/json' (UTF-8).", ErrorCodes.UnsupportedMediaType));
             return;
         }
 
-        JsonDocument body;
+        var body = await ReadBodyAsync(http);
+        if (body is null)
+        {
+            await WriteAsync(http, mediaType, Outcome.RequestError(StatusCodes.Status413PayloadTooLarge,
+                $"The request body is larger than {Limits.MaxBodyBytes} bytes.", ErrorCodes.BodyTooLarge));
+            return;
+        }
+
+        JsonDocument json;
         try
         {
-            body = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 64 }, http.RequestAborted);
+            json = JsonDocument.Parse(body.Value, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
-            await WriteRequestErrorAsync(http, StatusCodes.Status400BadRequest, mediaType, $"The body is not valid JSON: {e.Message}", ErrorCodes.RequestMalformed);
+            await WriteAsync(http, mediaType, Outcome.RequestError(StatusCodes.Status400BadRequest, $"The body is not valid JSON: {e.Message}", ErrorCodes.RequestMalformed));
             return;
         }
 
-        using (body)
+        using (json)
         {
-            if (body.RootElement.ValueKind == JsonValueKind.Array)
-                await ExecuteBatchAsync(http, mediaType, body.RootElement);
-            else if (ReadBody(body.RootElement, out var error) is { } single)
-                await ExecuteAndWriteAsync(http, mediaType, single, isGet: false);
+            if (json.RootElement.ValueKind == JsonValueKind.Array)
+                await ExecuteBatchAsync(http, mediaType, json.RootElement);
+            else if (ReadBody(json.RootElement, out var error) is { } single)
+                await WriteAsync(http, mediaType, await ExecuteAsync(http, single, isGet: false));
             else
-                await WriteRequestErrorAsync(http, StatusCodes.Status400BadRequest, mediaType, error!, ErrorCodes.RequestMalformed);
+                await WriteAsync(http, mediaType, Outcome.RequestError(StatusCodes.Status400BadRequest, error!, ErrorCodes.RequestMalformed));
         }
+    }
+
+    /// <summary>The body, or null when it is larger than allowed; read with a cap, so a huge body is never held in memory.</summary>
+    private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext http)
+    {
+        if (http.Request.ContentLength > Limits.MaxBodyBytes)
+            return null;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+            sizeLimit.MaxRequestBodySize = Limits.MaxBodyBytes;
+
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > Limits.MaxBodyBytes)
+                    return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     private async Task ExecuteBatchAsync(HttpContext http, string mediaType, JsonElement batch)
     {
         var count = batch.GetArrayLength();
-        if (count == 0 || count > options.Value.MaxBatchSize)
+        if (count == 0 || count > Limits.MaxBatchSize)
         {
-            await WriteRequestErrorAsync(http, StatusCodes.Status400BadRequest, mediaType,
-                $"A batch holds from 1 to {options.Value.MaxBatchSize} operations; this one has {count}.", ErrorCodes.RequestMalformed);
+            await WriteAsync(http, mediaType, Outcome.RequestError(StatusCodes.Status400BadRequest,
+                $"A batch holds from 1 to {Limits.MaxBatchSize} operations; this one has {count}.", count == 0 ? ErrorCodes.RequestMalformed : ErrorCodes.BatchTooLarge));
             return;
         }
 
@@ -108,41 +147,34 @@ public sealed class GraphQLHttpEndpoint(
             results.Add(request is null ? RequestError(error!, ErrorCodes.RequestMalformed) : (await ExecuteAsync(http, request, isGet: false)).Result);
         }
 
+        SetCaching(http, cacheable: false);
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = $"{mediaType}; charset=utf-8";
         await serializer.WriteAsync(http.Response.Body, results, http.RequestAborted);
     }
 
-    private async Task ExecuteAndWriteAsync(HttpContext http, string mediaType, GraphQLHttpRequest request, bool isGet)
+    private async Task<Outcome> ExecuteAsync(HttpContext http, GraphQLHttpRequest request, bool isGet)
     {
-        var (result, status) = await ExecuteAsync(http, request, isGet);
-        if (status == StatusCodes.Status405MethodNotAllowed)
-            http.Response.Headers.Allow = "POST";
-        else if (mediaType == JsonMediaType && status == StatusCodes.Status400BadRequest && result.Errors is not null && request.Query is not null)
-            status = StatusCodes.Status200OK; // application/json keeps 200 for well-formed requests whose document fails
-        http.Response.StatusCode = status;
-        http.Response.ContentType = $"{mediaType}; charset=utf-8";
-        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
-    }
+        var (query, refusal) = await ResolveDocumentAsync(request, http.RequestAborted);
+        if (refusal is not null)
+            return refusal;
 
-    private async Task<(ExecutionResult Result, int Status)> ExecuteAsync(HttpContext http, GraphQLHttpRequest request, bool isGet)
-    {
-        if (string.IsNullOrWhiteSpace(request.Query))
-            return (RequestError("The request has no 'query'.", ErrorCodes.QueryMissing), StatusCodes.Status400BadRequest);
+        if (query!.Length > Limits.MaxDocumentLength)
+            return Outcome.DocumentError(RequestError($"The document has {query.Length} characters; at most {Limits.MaxDocumentLength} are allowed.", ErrorCodes.DocumentTooLarge));
 
         GraphQLDocument document;
         try
         {
-            document = GraphQLParserApi.Parse(request.Query);
+            document = GraphQLParserApi.Parse(query);
         }
-        catch (GraphQLSyntaxErrorException e)
+        catch (GraphQLParserException e)
         {
-            return (new ExecutionResult { Errors = [new SyntaxError(e)] }, StatusCodes.Status400BadRequest);
+            return Outcome.DocumentError(new ExecutionResult { Errors = [e is GraphQLSyntaxErrorException syntax ? new SyntaxError(syntax) : new ExecutionError(e.Message) { Code = ErrorCodes.SyntaxError }] });
         }
 
         var operation = FindOperation(document, request.OperationName);
         if (isGet && operation?.Operation is OperationType.Mutation or OperationType.Subscription)
-            return (RequestError("Only queries may be sent with GET; send mutations with POST.", ErrorCodes.MutationOverGet), StatusCodes.Status405MethodNotAllowed);
+            return Outcome.RequestError(StatusCodes.Status405MethodNotAllowed, "Only queries may be sent with GET; send mutations with POST.", ErrorCodes.MutationOverGet);
 
         Inputs? variables, extensions;
         try
@@ -152,12 +184,12 @@ public sealed class GraphQLHttpEndpoint(
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            return (RequestError("'variables' and 'extensions' must be JSON objects.", ErrorCodes.RequestMalformed), StatusCodes.Status400BadRequest);
+            return Outcome.RequestError(StatusCodes.Status400BadRequest, "'variables' and 'extensions' must be JSON objects.", ErrorCodes.RequestMalformed);
         }
 
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
-            Query = request.Query,
+            Query = query,
             Document = document,
             OperationName = request.OperationName,
             Variables = variables,
@@ -165,14 +197,98 @@ public sealed class GraphQLHttpEndpoint(
             RequestServices = http.RequestServices,
             User = http.User,
             CancellationToken = http.RequestAborted,
+            Timeout = Limits.ExecutionTimeout,
+            TimeoutAction = TimeoutAction.ReturnTimeoutError,
             UnhandledExceptionDelegate = context =>
             {
                 log.LogError(context.OriginalException, "GraphQL field {Field} failed", context.FieldContext?.FieldDefinition.Name);
                 return Task.CompletedTask;
             },
         });
-        return (result, result.Executed ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+        return result.Executed
+            ? new Outcome(result, StatusCodes.Status200OK, Cacheable: isGet && operation?.Operation == OperationType.Query && result.Errors is null)
+            : Outcome.DocumentError(result);
     }
+
+    /// <summary>The document to run: sent as is, or named by its hash (Apollo's automatic persisted queries), as the mode allows.</summary>
+    private async Task<(string? Query, Outcome? Refusal)> ResolveDocumentAsync(GraphQLHttpRequest request, CancellationToken cancellationToken)
+    {
+        var mode = Limits.PersistedQueries;
+        var hash = PersistedQueryHash(request.Extensions);
+        if (hash is not null && mode == PersistedQueryMode.Off)
+            return (null, Outcome.RequestError(StatusCodes.Status400BadRequest, "This server does not support persisted queries.", ErrorCodes.PersistedQueriesNotSupported));
+
+        if (hash is null)
+        {
+            if (string.IsNullOrWhiteSpace(request.Query))
+                return (null, Outcome.RequestError(StatusCodes.Status400BadRequest, "The request has no 'query'.", ErrorCodes.QueryMissing));
+            if (mode == PersistedQueryMode.AllowList && await persistedQueries.FindAsync(PersistedQueryStore.Hash(request.Query), cancellationToken) is not { IsRegistered: true })
+                return (null, NotAllowed());
+            return (request.Query, null);
+        }
+
+        if (request.Query is null)
+        {
+            var known = await persistedQueries.FindAsync(hash, cancellationToken);
+            if (known is null || (mode == PersistedQueryMode.AllowList && !known.IsRegistered))
+                return (null, mode == PersistedQueryMode.AllowList ? NotAllowed() : Outcome.DocumentError(RequestError("PersistedQueryNotFound", ErrorCodes.PersistedQueryNotFound)));
+            return (known.Document, null);
+        }
+
+        if (PersistedQueryStore.Hash(request.Query) != hash)
+            return (null, Outcome.RequestError(StatusCodes.Status400BadRequest, "The query does not have the sha256Hash sent with it.", ErrorCodes.PersistedQueryHashMismatch));
+        if (mode == PersistedQueryMode.AllowList)
+            return await persistedQueries.FindAsync(hash, cancellationToken) is { IsRegistered: true } ? (request.Query, null) : (null, NotAllowed());
+        if (request.Query.Length <= Limits.MaxDocumentLength)
+            await persistedQueries.SaveAsync(request.Query, register: false, cancellationToken);
+        return (request.Query, null);
+
+        Outcome NotAllowed() => Outcome.RequestError(StatusCodes.Status400BadRequest,
+            "This server runs only registered operations, and this is not one of them.", ErrorCodes.PersistedQueryNotAllowed);
+    }
+
+    private static string? PersistedQueryHash(JsonElement? extensions) =>
+        extensions is { } e && e.TryGetProperty("persistedQuery", out var persisted) && persisted.ValueKind == JsonValueKind.Object
+            && persisted.TryGetProperty("sha256Hash", out var hash) && hash.ValueKind == JsonValueKind.String
+            ? hash.GetString()!.ToLowerInvariant()
+            : null;
+
+    private async Task WriteAsync(HttpContext http, string mediaType, Outcome outcome)
+    {
+        // With plain JSON, a well-formed request whose document fails still answers 200 (GraphQL over HTTP, legacy clients).
+        var status = mediaType == JsonMediaType && outcome.IsDocumentError ? StatusCodes.Status200OK : outcome.Status;
+        if (status == StatusCodes.Status405MethodNotAllowed && !http.Response.Headers.ContainsKey("Allow"))
+            http.Response.Headers.Allow = "POST";
+
+        var body = serializer.Serialize(outcome.Result);
+        var cacheable = outcome.Cacheable && HttpMethods.IsGet(http.Request.Method) && !IsEditor(http);
+        SetCaching(http, cacheable);
+        if (cacheable)
+        {
+            var etag = $"W/\"{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(body)))[..32]}\"";
+            http.Response.Headers.ETag = etag;
+            if (http.Request.Headers.IfNoneMatch.Any(value => value is not null && value.Split(',').Any(tag => tag.Trim() == etag || tag.Trim() == "*")))
+            {
+                http.Response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            }
+        }
+
+        http.Response.StatusCode = status;
+        http.Response.ContentType = $"{mediaType}; charset=utf-8";
+        await http.Response.WriteAsync(body, http.RequestAborted);
+    }
+
+    private void SetCaching(HttpContext http, bool cacheable)
+    {
+        http.Response.Headers.Vary = "Accept, Authorization";
+        http.Response.Headers.CacheControl = cacheable
+            ? $"public, max-age={Limits.CacheMaxAgeSeconds}"
+            : IsEditor(http) ? "private, no-store" : "no-store";
+    }
+
+    private static bool IsEditor(HttpContext http) =>
+        http.User.Identity?.IsAuthenticated == true || http.Request.Headers.Authorization.Count > 0;
 
     private static GraphQLOperationDefinition? FindOperation(GraphQLDocument document, string? operationName)
     {
@@ -182,7 +298,7 @@ public sealed class GraphQLHttpEndpoint(
             : operations.FirstOrDefault(o => o.Name is not null && o.Name.StringValue == operationName);
     }
 
-    /// <summary>application/graphql-response+json when the client lists it first or alone; application/json for application/json, */* or no Accept.</summary>
+    /// <summary>application/graphql-response+json when the client prefers it; application/json for application/json, */* or no Accept.</summary>
     private static string? NegotiateMediaType(HttpRequest request)
     {
         if (!MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted) || accepted.Count == 0)
@@ -206,7 +322,7 @@ public sealed class GraphQLHttpEndpoint(
         JsonElement? variables = null, extensions = null;
         if (!TryReadJsonObject(query["variables"], "variables", ref variables, ref error) || !TryReadJsonObject(query["extensions"], "extensions", ref extensions, ref error))
             return null;
-        return new GraphQLHttpRequest(query["query"].FirstOrDefault(), NullIfEmpty(query["operationName"].FirstOrDefault()), variables, extensions);
+        return new GraphQLHttpRequest(NullIfEmpty(query["query"].FirstOrDefault()), NullIfEmpty(query["operationName"].FirstOrDefault()), variables, extensions);
     }
 
     private static bool TryReadJsonObject(string? text, string name, ref JsonElement? value, ref string? error)
@@ -276,12 +392,13 @@ public sealed class GraphQLHttpEndpoint(
     private static ExecutionResult RequestError(string message, string code) =>
         new() { Errors = [new ExecutionError(message) { Code = code }] };
 
-    private async Task WriteRequestErrorAsync(HttpContext http, int status, string mediaType, string message, string code)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = $"{mediaType}; charset=utf-8";
-        await serializer.WriteAsync(http.Response.Body, RequestError(message, code), http.RequestAborted);
-    }
-
     private sealed record GraphQLHttpRequest(string? Query, string? OperationName, JsonElement? Variables, JsonElement? Extensions);
+
+    /// <summary>A result with its status; document errors (well-formed request, refused document) answer 200 in plain JSON.</summary>
+    private sealed record Outcome(ExecutionResult Result, int Status, bool Cacheable = false, bool IsDocumentError = false)
+    {
+        public static Outcome RequestError(int status, string message, string code) => new(GraphQLHttpEndpoint.RequestError(message, code), status);
+
+        public static Outcome DocumentError(ExecutionResult result) => new(result, StatusCodes.Status400BadRequest, IsDocumentError: true);
+    }
 }

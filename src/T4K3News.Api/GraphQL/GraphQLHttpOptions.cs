@@ -1,9 +1,47 @@
 namespace T4K3News.Api.GraphQL;
 
+/// <summary>The endpoint's limits and switches (configuration section "GraphQL"); every one is documented in the README.</summary>
 public sealed class GraphQLHttpOptions
 {
     public const string Section = "GraphQL";
 
     /// <summary>The most operations one POST may carry as a JSON array.</summary>
     public int MaxBatchSize { get; set; } = 10;
+
+    /// <summary>The largest request body; larger ones get 413.</summary>
+    public int MaxBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The longest GraphQL document, in characters.</summary>
+    public int MaxDocumentLength { get; set; } = 32 * 1024;
+
+    /// <summary>How deeply fields may nest (the standard introspection query needs 13).</summary>
+    public int MaxDepth { get; set; } = 15;
+
+    /// <summary>The most a document may cost: each field counts 1, times the page size (first/last, else 5) of every list around it.</summary>
+    public int MaxComplexity { get; set; } = 60_000;
+
+    /// <summary>The most aliased fields in one document.</summary>
+    public int MaxAliases { get; set; } = 50;
+
+    /// <summary>The most field selections written in one document.</summary>
+    public int MaxFields { get; set; } = 1_000;
+
+    /// <summary>How long one operation may run before it is stopped with REQUEST_TIMEOUT.</summary>
+    public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The schema is public; switch this off to refuse __schema and __type.</summary>
+    public bool EnableIntrospection { get; set; } = true;
+
+    /// <summary>How long shared caches may keep an anonymous GET response (Cache-Control max-age).</summary>
+    public int CacheMaxAgeSeconds { get; set; } = 60;
+
+    /// <summary>Automatic: Apollo's automatic persisted queries. AllowList: only registered operations run. Off: no persisted queries.</summary>
+    public PersistedQueryMode PersistedQueries { get; set; } = PersistedQueryMode.Automatic;
+}
+
+public enum PersistedQueryMode
+{
+    Automatic,
+    AllowList,
+    Off,
 }

@@ -11,6 +11,8 @@ public sealed class SafeErrorInfoProvider(IWebHostEnvironment environment)
     public override ErrorInfo GetInfo(ExecutionError executionError)
     {
         var info = base.GetInfo(executionError);
+        if (OwnCode(executionError) is { } code)
+            info.Extensions = new Dictionary<string, object?> { ["code"] = code };
         if (executionError is UnhandledError && !environment.IsDevelopment())
         {
             info.Message = "An unexpected error occurred; it has been logged.";
@@ -19,4 +21,14 @@ public sealed class SafeErrorInfoProvider(IWebHostEnvironment environment)
 
         return info;
     }
+
+    /// <summary>GraphQL.NET's limit errors, given the codes the README documents.</summary>
+    private static string? OwnCode(ExecutionError error) => error switch
+    {
+        global::GraphQL.Validation.Errors.Custom.ComplexityError when error.Message.Contains("nested", StringComparison.OrdinalIgnoreCase) => ErrorCodes.MaxDepthExceeded,
+        global::GraphQL.Validation.Errors.Custom.ComplexityError => ErrorCodes.MaxComplexityExceeded,
+        TimeoutError => ErrorCodes.RequestTimeout,
+        _ when error.GetType().Name.Contains("Introspection", StringComparison.Ordinal) => ErrorCodes.IntrospectionDisabled,
+        _ => null,
+    };
 }

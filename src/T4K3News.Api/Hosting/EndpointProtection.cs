@@ -1,0 +1,69 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using T4K3News.Api.GraphQL;
+
+namespace T4K3News.Api.Hosting;
+
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimiting";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Requests an anonymous client (by IP address) may make per window.</summary>
+    public int AnonymousPermitLimit { get; set; } = 600;
+
+    /// <summary>Requests one editor's token may make per window.</summary>
+    public int EditorPermitLimit { get; set; } = 6_000;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+public sealed class CorsOptions
+{
+    public const string Section = "Cors";
+
+    /// <summary>The front-end origins browsers may call the API from, e.g. "https://www.t4k3.news"; none by default.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+}
+
+/// <summary>Rate limiting (anonymous clients by IP, editors by token, on a higher limit) and CORS for the front ends.</summary>
+public static class EndpointProtection
+{
+    public const string GraphQLPolicy = "graphql";
+
+    public static IServiceCollection AddEndpointProtection(this IServiceCollection services, IConfiguration configuration)
+    {
+        var rateLimits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(GraphQLPolicy, http =>
+            {
+                if (!rateLimits.Enabled)
+                    return RateLimitPartition.GetNoLimiter("off");
+                var editor = http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name : null;
+                return editor is not null
+                    ? RateLimitPartition.GetFixedWindowLimiter($"editor:{editor}", _ => Window(rateLimits.EditorPermitLimit, rateLimits.Window))
+                    : RateLimitPartition.GetFixedWindowLimiter($"ip:{http.Connection.RemoteIpAddress}", _ => Window(rateLimits.AnonymousPermitLimit, rateLimits.Window));
+            });
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : rateLimits.Window;
+                var response = context.HttpContext.Response;
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var error = new { message = $"Too many requests; retry after {response.Headers.RetryAfter} seconds.", extensions = new { code = ErrorCodes.RateLimited } };
+                await response.WriteAsJsonAsync(new { errors = new[] { error } }, cancellationToken);
+            };
+        });
+
+        var origins = configuration.GetSection(CorsOptions.Section).Get<CorsOptions>()?.AllowedOrigins ?? [];
+        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+            policy.WithOrigins(origins).WithMethods("GET", "POST").WithHeaders("Authorization", "Content-Type", "Accept")
+                .WithExposedHeaders("ETag", "Retry-After").SetPreflightMaxAge(TimeSpan.FromHours(1))));
+        return services;
+    }
+
+    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) =>
+        new() { PermitLimit = permits, Window = window, QueueLimit = 0, AutoReplenishment = true };
+}

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using T4K3News.Tests.Infrastructure;
+
+namespace T4K3News.Tests.Http;
+
+/// <summary>Requests from the open internet that must be refused clearly (a GraphQL error code or a 4xx), never with a 5xx or a hang.</summary>
+public sealed class HostileRequestTests(ContentApi api) : IClassFixture<ContentApi>
+{
+    private const string NormalQuery = """{ article(slug: "zelenskyy-calls-for-new-round-of-peace-talks-with-russia") { title } }""";
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string body)
+    {
+        using var client = api.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/graphql-response+json");
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    private static string Query(string query) => new JsonObject { ["query"] = query }.ToJsonString();
+
+    private static string? Code(JsonNode? body) => body?["errors"]?[0]?["extensions"]?["code"].Text();
+
+    private async Task AssertStillServesAsync()
+    {
+        var data = await api.CreateGraphQLClient().QueryAsync(NormalQuery);
+        Assert.Equal("Zelenskyy calls for new round of peace talks with Russia", data["article"]!["title"].Text());
+    }
+
+    [Fact]
+    public async Task A_10_MB_body_gets_413_without_being_read_whole()
+    {
+        var (status, body) = await PostAsync(Query("{ __typename }" + new string(' ', 10 * 1024 * 1024)));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("REQUEST_BODY_TOO_LARGE", Code(body));
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task A_very_long_document_is_refused_before_it_is_parsed()
+    {
+        var (status, body) = await PostAsync(Query("{ __typename " + string.Concat(Enumerable.Repeat("# padding\n", 4_000)) + "}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("DOCUMENT_TOO_LARGE", Code(body));
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task A_query_deeper_than_the_limit_is_refused_before_it_runs()
+    {
+        var nested = "{ articles { nodes { " + string.Concat(Enumerable.Repeat("relatedArticles { ", 20)) + "title" + new string('}', 20) + " } } }";
+
+        var (status, body) = await PostAsync(Query(nested));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("MAX_DEPTH_EXCEEDED", Code(body));
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Two_hundred_levels_of_nesting_are_refused_not_crashed_on()
+    {
+        var nested = string.Concat(Enumerable.Repeat("{ a: __typename ", 200)) + new string('}', 200);
+
+        var (status, body) = await PostAsync(Query(nested));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.NotNull(Code(body));
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Fifty_articles_each_with_related_articles_three_levels_deep_cost_too_much_to_run()
+    {
+        const string expensive = "{ articles(first: 50) { nodes { title relatedArticles { title relatedArticles { title relatedArticles { title } } } } } }";
+        api.Statements.Reset();
+
+        var (status, body) = await PostAsync(Query(expensive));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("MAX_COMPLEXITY_EXCEEDED", Code(body));
+        Assert.Equal(0, api.Statements.Count);
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task A_thousand_aliases_are_refused()
+    {
+        var aliases = "{ " + string.Concat(Enumerable.Range(0, 1_000).Select(i => $"a{i}: __typename ")) + "}";
+
+        var (status, body) = await PostAsync(Query(aliases));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("MAX_ALIASES_EXCEEDED", Code(body));
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Fragment_cycles_are_refused()
+    {
+        var (status, body) = await PostAsync(Query("""
+            { articles { nodes { ...A } } }
+            fragment A on Article { relatedArticles { ...B } }
+            fragment B on Article { relatedArticles { ...A } }
+            """));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("NO_FRAGMENT_CYCLES", Code(body));
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task A_huge_batch_is_refused_whole()
+    {
+        var batch = "[" + string.Join(",", Enumerable.Repeat(Query("{ __typename }"), 500)) + "]";
+
+        var (status, body) = await PostAsync(batch);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("BATCH_TOO_LARGE", Code(body));
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Deep_introspection_is_refused_but_the_IDEs_introspection_query_passes()
+    {
+        var deep = "{ __schema { types { " + string.Concat(Enumerable.Repeat("fields { type { ", 8)) + "name" + new string('}', 16) + " } } }";
+        var (deepStatus, deepBody) = await PostAsync(Query(deep));
+        var (standardStatus, standardBody) = await PostAsync(Query(StandardIntrospectionQuery));
+
+        Assert.Equal(HttpStatusCode.BadRequest, deepStatus);
+        Assert.Equal("MAX_DEPTH_EXCEEDED", Code(deepBody));
+        Assert.Equal(HttpStatusCode.OK, standardStatus);
+        Assert.Equal("Query", standardBody!["data"]!["__schema"]!["queryType"]!["name"].Text());
+    }
+
+    private const string StandardIntrospectionQuery = """
+        query IntrospectionQuery {
+          __schema {
+            queryType { name } mutationType { name } subscriptionType { name }
+            types { ...FullType }
+            directives { name description locations args { ...InputValue } }
+          }
+        }
+        fragment FullType on __Type {
+          kind name description
+          fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+          inputFields { ...InputValue }
+          interfaces { ...TypeRef }
+          enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+          possibleTypes { ...TypeRef }
+        }
+        fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+        fragment TypeRef on __Type {
+          kind name
+          ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
+        }
+        """;
+}
