@@ -8,7 +8,7 @@ namespace T4K3News.Api.Hosting;
 /// <summary>The commands the host runs instead of serving: <c>import FOLDER</c>, <c>schema [FILE]</c> and <c>migrations add NAME</c>.</summary>
 public static class CommandLine
 {
-    public static readonly string[] Commands = ["import", "schema", "migrations", "tokens"];
+    public static readonly string[] Commands = ["import", "schema", "migrations", "tokens", "persisted-queries"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -34,10 +34,22 @@ public static class CommandLine
                 if (!await DatabaseStartup.ConnectAsync(app, cancellationToken))
                     return 1;
                 return await TokenCommands.RunAsync(app.Services.GetRequiredService<Content.Auth.ApiTokens>(), args[1..], cancellationToken);
+            case "persisted-queries" when args.Length >= 3 && args[1] == "register":
+                if (!await DatabaseStartup.ConnectAsync(app, cancellationToken))
+                    return 1;
+                var store = app.Services.GetRequiredService<PersistedQueries.PersistedQueryStore>();
+                foreach (var file in args[2..])
+                {
+                    var document = await File.ReadAllTextAsync(RepositoryPaths.Resolve(app.Environment.ContentRootPath, file, mustExist: true), cancellationToken);
+                    await store.SaveAsync(document, register: true, cancellationToken);
+                    Console.WriteLine($"registered {PersistedQueries.PersistedQueryStore.Hash(document)} {file}");
+                }
+
+                return 0;
             case "migrations" when args.Length == 3 && args[1] == "add":
                 return MigrationScaffolding.Add(args[2], app.Environment.ContentRootPath);
             default:
-                Console.Error.WriteLine($"Usage: dotnet run --project src/T4K3News.Api -- [import FOLDER | schema [FILE] | migrations add NAME | {TokenCommands.Usage}]");
+                Console.Error.WriteLine($"Usage: dotnet run --project src/T4K3News.Api -- [import FOLDER | schema [FILE] | migrations add NAME | persisted-queries register FILE... | {TokenCommands.Usage}]");
                 return 64;
         }
     }
