@@ -28,7 +28,7 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
     {
         var server = await TestDatabaseServer.InstanceAsync();
         ConnectionString = await server.CreateDatabaseAsync();
-        _ = Server; // starts the host: migrations and the seed import run now, not in the first test
+        StartServer(); // migrations and the seed import run now, not in the first test
     }
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
