@@ -63,3 +63,27 @@ public sealed class BananaCakePopTests(EmptyContentApi api) : IClassFixture<Empt
         Assert.Equal("Query", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["data"]!["__typename"].Text());
     }
 }
+
+public sealed class WithoutIdeApi : ContentApi
+{
+    protected override string? SeedsFolder => null;
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Ide:Path"] = "/nonexistent/bananacakepop" };
+}
+
+public sealed class MissingIdeTests(WithoutIdeApi api) : IClassFixture<WithoutIdeApi>
+{
+    [Fact]
+    public async Task Without_the_IDE_package_the_page_says_how_to_get_it_and_GraphQL_still_answers()
+    {
+        using var browser = api.CreateClient();
+        browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+
+        var page = await browser.GetStringAsync("/graphql/");
+        var data = await api.CreateGraphQLClient().QueryAsync("{ __typename }");
+
+        Assert.Contains("dotnet build src/T4K3News.Api", page);
+        Assert.Contains("npm", page);
+        Assert.Equal("Query", data["__typename"].Text());
+    }
+}
