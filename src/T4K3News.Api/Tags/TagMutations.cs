@@ -26,16 +26,16 @@ public static class TagMutations
             .ResolveAsync(async context =>
             {
                 var input = context.GetArgument<RenameTagInput>("input");
-                return await OnTag(context, input.Id, Roles.Editor, id => Editor(context).RenameAsync(id, input.Name, input.Slug, context.CancellationToken));
+                return await OnTag(context, input.Id, Roles.Editor, (id, _) => Editor(context).RenameAsync(id, input.Name, input.Slug, context.CancellationToken));
             });
 
         mutation.Field<NonNullGraphType<MergeTagsPayloadType>>("mergeTags")
-            .Description("Moves every article of the source tag to the target tag and removes the source; its slug then leads to the target.")
+            .Description("Moves every article of the source tag to the target tag and removes the source; its slug then leads to the target. Each article whose tags change gets a new version and revision.")
             .Argument<NonNullGraphType<MergeTagsInputType>>("input")
             .ResolveAsync(async context =>
             {
                 var input = context.GetArgument<MergeTagsInput>("input");
-                return await context.RunAsync(Roles.Editor, $"{input.SourceTagId} -> {input.TargetTagId}", _ =>
+                return await context.RunAsync(Roles.Editor, $"{input.SourceTagId} -> {input.TargetTagId}", author =>
                 {
                     var errors = new List<EditError>();
                     if (!MutationRunner.TryDecodeId(input.SourceTagId, TagType.TypeName, out var source))
@@ -44,23 +44,23 @@ public static class TagMutations
                         errors.Add(MutationRunner.UnknownId(input.TargetTagId, TagType.TypeName));
                     return errors.Count > 0
                         ? Task.FromResult(EditResult<Tag>.Failure(errors))
-                        : Editor(context).MergeAsync(source, target, context.CancellationToken);
+                        : Editor(context).MergeAsync(source, target, author, context.CancellationToken);
                 });
             });
 
         mutation.Field<NonNullGraphType<DeleteTagPayloadType>>("deleteTag")
-            .Description("Deletes an unused tag; with force: true also one still on articles (they lose it).")
+            .Description("Deletes an unused tag; with force: true also one still on articles (they lose it, each with a new version and revision).")
             .Argument<NonNullGraphType<DeleteTagInputType>>("input")
             .ResolveAsync(async context =>
             {
                 var input = context.GetArgument<DeleteTagInput>("input");
-                return await OnTag(context, input.Id, Roles.Editor, id => Editor(context).DeleteAsync(id, input.Force, context.CancellationToken));
+                return await OnTag(context, input.Id, Roles.Editor, (id, author) => Editor(context).DeleteAsync(id, input.Force, author, context.CancellationToken));
             });
     }
 
-    private static Task<MutationPayload<Tag>> OnTag(IResolveFieldContext context, string tagId, string role, Func<int, Task<EditResult<Tag>>> write) =>
-        context.RunAsync(role, tagId, _ => MutationRunner.TryDecodeId(tagId, TagType.TypeName, out var id)
-            ? write(id)
+    private static Task<MutationPayload<Tag>> OnTag(IResolveFieldContext context, string tagId, string role, Func<int, string, Task<EditResult<Tag>>> write) =>
+        context.RunAsync(role, tagId, author => MutationRunner.TryDecodeId(tagId, TagType.TypeName, out var id)
+            ? write(id, author)
             : Task.FromResult(EditResult<Tag>.Failure(MutationRunner.UnknownId(tagId, TagType.TypeName))));
 
     private static TagEditor Editor(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<TagEditor>();

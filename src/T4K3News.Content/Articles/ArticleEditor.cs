@@ -167,15 +167,7 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            db.ArticleRevisions.Add(new ArticleRevision
-            {
-                ArticleId = article.Id,
-                Version = article.Version,
-                Snapshot = after.ToJson(),
-                ChangedFields = after.ChangedFrom(before).ToList(),
-                Author = author,
-                CreatedAt = article.UpdatedAt,
-            });
+            db.ArticleRevisions.Add(ArticleRevision.Of(article, after, before, author));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return EditResult<Article>.Success(article);
@@ -234,11 +226,14 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
     }
 
     private static Task<Article?> LoadAsync(ContentDbContext db, int articleId, CancellationToken cancellationToken) =>
-        db.Articles
+        Whole(db.Articles).SingleOrDefaultAsync(a => a.Id == articleId, cancellationToken);
+
+    /// <summary>Articles with everything a snapshot reads.</summary>
+    internal static IQueryable<Article> Whole(IQueryable<Article> articles) =>
+        articles
             .Include(a => a.Takeaways).Include(a => a.Quotes).Include(a => a.Highlights).Include(a => a.Callouts)
             .Include(a => a.ArticleTags).Include(a => a.RelatedArticles)
-            .AsSplitQuery()
-            .SingleOrDefaultAsync(a => a.Id == articleId, cancellationToken);
+            .AsSplitQuery();
 
     private static NotFoundError ArticleNotFound(int id) => new($"Article:{id}", $"There is no article {id}.");
 }

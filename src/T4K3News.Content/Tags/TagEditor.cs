@@ -4,8 +4,11 @@ using T4K3News.Content.Editing;
 
 namespace T4K3News.Content.Tags;
 
-/// <summary>Editing the tag vocabulary. A tag's old slugs are remembered, so links to them keep finding it.</summary>
-public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases)
+/// <summary>
+/// Editing the tag vocabulary. A tag's old slugs are remembered, so links to them keep finding it. Renaming a tag is
+/// not a write to its articles (they keep the same tag); merging or deleting one changes their tags and is versioned.
+/// </summary>
+public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, TimeProvider clock)
 {
     public const int MaxNameLength = 100;
 
@@ -49,8 +52,11 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases)
         return EditResult<Tag>.Success(tag);
     }
 
-    /// <summary>Moves every article of <paramref name="sourceId"/> to <paramref name="targetId"/> and removes the source; its slugs then lead to the target.</summary>
-    public async Task<EditResult<Tag>> MergeAsync(int sourceId, int targetId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves every article of <paramref name="sourceId"/> to <paramref name="targetId"/> and removes the source; its
+    /// slugs then lead to the target. Each article whose tags change gets a new version and revision.
+    /// </summary>
+    public async Task<EditResult<Tag>> MergeAsync(int sourceId, int targetId, string author, CancellationToken cancellationToken)
     {
         if (sourceId == targetId)
             return EditResult<Tag>.Failure(new ValidationError("targetTagId", "A tag cannot be merged into itself."));
@@ -62,9 +68,12 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases)
         if (source is null || target is null)
             return EditResult<Tag>.Failure(new[] { (source, sourceId), (target, targetId) }.Where(t => t.Item1 is null).Select(t => TagNotFound(t.Item2)));
 
-        var alreadyOnTarget = db.ArticleTags.Where(t => t.TagId == targetId).Select(t => t.ArticleId);
-        await db.ArticleTags.Where(t => t.TagId == sourceId && !alreadyOnTarget.Contains(t.ArticleId))
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.TagId, targetId), cancellationToken);
+        await ReviseArticlesTaggedAsync(db, sourceId, author, article =>
+        {
+            article.ArticleTags.RemoveAll(t => t.TagId == sourceId);
+            if (article.ArticleTags.All(t => t.TagId != targetId))
+                article.ArticleTags.Add(new ArticleTag { ArticleId = article.Id, TagId = targetId });
+        }, cancellationToken);
         await db.TagSlugHistory.Where(h => h.TagId == sourceId).ExecuteUpdateAsync(set => set.SetProperty(h => h.TagId, targetId), cancellationToken);
         db.TagSlugHistory.Add(new TagSlugHistory { Slug = source.Slug, TagId = targetId });
         db.Tags.Remove(source);
@@ -73,9 +82,11 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases)
         return EditResult<Tag>.Success(target);
     }
 
-    public async Task<EditResult<Tag>> DeleteAsync(int tagId, bool force, CancellationToken cancellationToken)
+    /// <summary>Deletes a tag; one still on articles only with <paramref name="force"/>, and each of them gets a new version and revision.</summary>
+    public async Task<EditResult<Tag>> DeleteAsync(int tagId, bool force, string author, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var tag = await db.Tags.SingleOrDefaultAsync(t => t.Id == tagId, cancellationToken);
         if (tag is null)
             return EditResult<Tag>.Failure(TagNotFound(tagId));
@@ -83,9 +94,31 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases)
         if (uses > 0 && !force)
             return EditResult<Tag>.Failure(new TagInUseError(uses));
 
+        await ReviseArticlesTaggedAsync(db, tagId, author, article => article.ArticleTags.RemoveAll(t => t.TagId == tagId), cancellationToken);
         db.Tags.Remove(tag);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return EditResult<Tag>.Success(tag);
+    }
+
+    /// <summary>
+    /// Changes the tags of every article carrying <paramref name="tagId"/> as an editorial write: the rows are locked
+    /// first, so an editor saving one of them meanwhile waits and then gets a concurrency error instead of undoing this.
+    /// </summary>
+    private async Task ReviseArticlesTaggedAsync(ContentDbContext db, int tagId, string author, Action<Article> change, CancellationToken cancellationToken)
+    {
+        await db.Database.ExecuteSqlAsync(
+            $"""SELECT 1 FROM "Articles" WHERE "Id" IN (SELECT "ArticleId" FROM "ArticleTags" WHERE "TagId" = {tagId}) FOR UPDATE""", cancellationToken);
+        var articles = await ArticleEditor.Whole(db.Articles.Where(a => a.ArticleTags.Any(t => t.TagId == tagId))).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var article in articles)
+        {
+            var before = ArticleSnapshot.Of(article);
+            change(article);
+            article.Version++;
+            article.UpdatedAt = now;
+            db.ArticleRevisions.Add(ArticleRevision.Of(article, ArticleSnapshot.Of(article), before, author));
+        }
     }
 
     private static async Task<List<EditError>> ValidateAsync(ContentDbContext db, Tag tag, CancellationToken cancellationToken)

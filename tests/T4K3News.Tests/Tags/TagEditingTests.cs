@@ -22,6 +22,10 @@ public sealed class TagEditingTests(NewsroomApi api) : IClassFixture<NewsroomApi
         mutation ($input: DeleteTagInput!) { deleteTag(input: $input) { tag { slug } errors { __typename ... on Error { message } ... on TagInUseError { articleCount } } } }
         """;
 
+    private const string UpdateTags = """
+        mutation ($input: UpdateArticleInput!) { updateArticle(input: $input) { article { version } errors { __typename ... on Error { message } } } }
+        """;
+
     [Fact]
     public async Task An_editor_creates_a_tag_and_a_taken_or_malformed_slug_is_a_typed_error()
     {
@@ -56,6 +60,7 @@ public sealed class TagEditingTests(NewsroomApi api) : IClassFixture<NewsroomApi
         var ids = await editor.QueryAsync("""{ odd: tag(slug: "odd") { id } world: tag(slug: "world") { id } }""");
         await using var before = api.CreateDbContext();
         var taggedBefore = await before.ArticleTags.Where(t => t.Tag.Slug == "odd" || t.Tag.Slug == "world").Select(t => t.ArticleId).Distinct().CountAsync();
+        var storyOne = await before.Articles.SingleAsync(a => a.Slug == "story-01");
 
         var merged = await editor.QueryAsync(MergeTags, new { input = new { sourceTagId = ids["odd"]!["id"].Text(), targetTagId = ids["world"]!["id"].Text() } });
 
@@ -64,6 +69,35 @@ public sealed class TagEditingTests(NewsroomApi api) : IClassFixture<NewsroomApi
         Assert.False(await after.Tags.AnyAsync(t => t.Slug == "odd"));
         Assert.Equal(taggedBefore, await after.ArticleTags.CountAsync(t => t.Tag.Slug == "world"));
         Assert.Equal("world", (await api.CreateGraphQLClient().QueryAsync("""{ tag(slug: "odd") { slug } }"""))["tag"]!["slug"].Text());
+        var revision = await after.ArticleRevisions.SingleAsync(r => r.ArticleId == storyOne.Id);
+        Assert.Equal(storyOne.Version + 1, revision.Version);
+        Assert.Equal(["tags"], revision.ChangedFields);
+    }
+
+    [Fact]
+    public async Task Merging_or_force_deleting_a_tag_is_a_versioned_write_to_each_article_it_was_on()
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+        var vocabulary = await editor.QueryAsync(CreateTag, new { input = new { name = "Briefly used" } });
+        var briefly = vocabulary["createTag"]!["tag"]!["id"].Text();
+        var story = await editor.QueryAsync("""{ article(slug: "story-07") { id version tags { id } } }""");
+        var articleId = story["article"]!["id"].Text();
+        var tagIds = story["article"]!["tags"].Texts("id").Append(briefly).ToArray();
+        var tagged = await editor.QueryAsync(UpdateTags, new { input = new { id = articleId, expectedVersion = story["article"]!["version"]!.GetValue<int>(), tagIds } });
+        var versionBeforeDelete = tagged["updateArticle"]!["article"]!["version"]!.GetValue<int>();
+
+        var deleted = await editor.QueryAsync(DeleteTag, new { input = new { id = briefly, force = true } });
+        var staleSave = await editor.QueryAsync(UpdateTags, new { input = new { id = articleId, expectedVersion = versionBeforeDelete, tagIds } });
+        var history = await editor.QueryAsync("""{ article(slug: "story-07") { version tags { id } revisions { nodes { version changedFields } } } }""");
+
+        Assert.Null(deleted["deleteTag"]!["errors"]);
+        Assert.Equal("ConcurrencyError", staleSave["updateArticle"]!["errors"]![0]!["__typename"].Text());
+        var article = history["article"]!;
+        Assert.Equal(versionBeforeDelete + 1, article["version"]!.GetValue<int>());
+        Assert.DoesNotContain(briefly, article["tags"].Texts("id"));
+        var latest = article["revisions"]!["nodes"]!.AsArray().MaxBy(r => r!["version"]!.GetValue<int>())!;
+        Assert.Equal(versionBeforeDelete + 1, latest["version"]!.GetValue<int>());
+        Assert.Equal(["tags"], latest["changedFields"]!.AsArray().Select(field => field!.GetValue<string>()));
     }
 
     [Fact]
