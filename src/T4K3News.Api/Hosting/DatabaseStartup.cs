@@ -18,6 +18,9 @@ public sealed class DatabaseOptions
 
     /// <summary>The database created in the private local cluster.</summary>
     public string LocalDatabaseName { get; set; } = "t4k3news";
+
+    /// <summary>The folder with PostgreSQL's initdb and pg_ctl; when empty, they are looked for on PATH and under /usr/lib/postgresql/*/bin.</summary>
+    public string PostgresBinPath { get; set; } = "";
 }
 
 /// <summary>Connects the content database before anything serves: the configured connection string, or else a private PostgreSQL cluster.</summary>
@@ -36,14 +39,24 @@ public static class DatabaseStartup
         }
         else
         {
-            if (LocalPostgresCluster.FindBinDirectory() is null)
+            if (LocalPostgresCluster.FindBinDirectory(options.PostgresBinPath) is not { } bin)
             {
                 Console.Error.WriteLine(LocalPostgresCluster.MissingBinariesMessage);
                 return false;
             }
 
             var dataPath = RepositoryPaths.Resolve(app.Environment.ContentRootPath, options.LocalDataPath, mustExist: false);
-            var cluster = await LocalPostgresCluster.StartPersistentAsync(dataPath, cancellationToken);
+            LocalPostgresCluster cluster;
+            try
+            {
+                cluster = await LocalPostgresCluster.StartPersistentAsync(bin, dataPath, cancellationToken);
+            }
+            catch (InvalidOperationException e)
+            {
+                Console.Error.WriteLine($"Could not start the local PostgreSQL cluster in {dataPath}: {e.Message}");
+                return false;
+            }
+
             app.Lifetime.ApplicationStopped.Register(() => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult());
             await cluster.EnsureDatabaseAsync(options.LocalDatabaseName, cancellationToken);
             database.ConnectionString = cluster.ConnectionStringFor(options.LocalDatabaseName);

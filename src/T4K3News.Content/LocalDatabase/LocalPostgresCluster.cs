@@ -58,10 +58,13 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         await create.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The folder holding initdb and pg_ctl: from PATH, else the newest /usr/lib/postgresql/*/bin.</summary>
-    public static string? FindBinDirectory()
+    /// <summary>
+    /// The folder holding initdb and pg_ctl: <paramref name="configured"/> when given (and only it), else the first on
+    /// PATH, else the newest /usr/lib/postgresql/*/bin.
+    /// </summary>
+    public static string? FindBinDirectory(string? configured = null)
     {
-        var candidates = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        var candidates = !string.IsNullOrWhiteSpace(configured) ? [configured] : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Concat(Directory.Exists("/usr/lib/postgresql")
                 ? Directory.GetDirectories("/usr/lib/postgresql")
                     .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var version) ? version : 0)
@@ -71,16 +74,15 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     }
 
     /// <summary>Starts the cluster in <paramref name="dataDirectory"/>, creating it on first use, or reuses it when it already runs.</summary>
-    public static async Task<LocalPostgresCluster> StartPersistentAsync(string dataDirectory, CancellationToken cancellationToken)
+    public static async Task<LocalPostgresCluster> StartPersistentAsync(string binDirectory, string dataDirectory, CancellationToken cancellationToken)
     {
-        var bin = FindBinDirectory() ?? throw new InvalidOperationException(MissingBinariesMessage);
         dataDirectory = Path.GetFullPath(dataDirectory);
         var statePath = dataDirectory + ".json";
         var state = File.Exists(statePath)
             ? JsonSerializer.Deserialize<ClusterState>(await File.ReadAllTextAsync(statePath, cancellationToken))!
             : new ClusterState(0, NewPassword());
 
-        var cluster = new LocalPostgresCluster(bin, dataDirectory, throwaway: false, state.Port, state.Password);
+        var cluster = new LocalPostgresCluster(binDirectory, dataDirectory, throwaway: false, state.Port, state.Password);
         if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
             await cluster.InitializeAsync(cancellationToken);
 
@@ -138,6 +140,10 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         {
             await HandToServerUserAsync(dataDirectory, cancellationToken);
             await HandToServerUserAsync(passwordFile, cancellationToken);
+            if (IsRoot && (await RunAsync("test", ["-w", dataDirectory], cancellationToken, throwOnFailure: false, fromBin: false)).ExitCode != 0)
+                throw new InvalidOperationException(
+                    $"PostgreSQL runs as the '{Superuser}' user, which cannot reach {dataDirectory}: a folder above it is private. " +
+                    "Let others traverse those folders (chmod o+x) or set Database:LocalDataPath to a folder it can reach.");
             List<string> arguments = ["-D", dataDirectory, "-U", Superuser, "--auth=scram-sha-256", $"--pwfile={passwordFile}", "-E", "UTF8", "--no-locale"];
             if (throwaway)
                 arguments.Add("--no-sync");
@@ -181,9 +187,11 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         return lines.Length > 3 && int.TryParse(lines[3], out var port) && !IsFree(port) ? port : null;
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken, bool throwOnFailure = true)
+    /// <summary>Runs a PostgreSQL tool (or, without <paramref name="fromBin"/>, any command) as the server's user.</summary>
+    private async Task<(int ExitCode, string Output)> RunAsync(
+        string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken, bool throwOnFailure = true, bool fromBin = true)
     {
-        var executable = Path.Combine(binDirectory, tool);
+        var executable = fromBin ? Path.Combine(binDirectory, tool) : tool;
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (IsRoot)
         {

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Npgsql;
+using T4K3News.Tests.Infrastructure;
+
+namespace T4K3News.Tests.Hosting;
+
+/// <summary>The README's run command: the host as its own process, with no database configured.</summary>
+public sealed class ServerStartupTests : IDisposable
+{
+    private const string SeedArticle = """{ article(slug: "zelenskyy-calls-for-new-round-of-peace-talks-with-russia") { title } }""";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
+    private readonly string folder = Directory.CreateTempSubdirectory("t4k3news-run-").FullName;
+
+    public ServerStartupTests()
+    {
+        // As root the cluster runs as the postgres user, which must be able to reach its data folder.
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
+    }
+
+    [Fact]
+    public async Task With_no_connection_string_the_server_runs_its_own_PostgreSQL_imports_the_seeds_and_stops_it_on_exit()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Content"] = "",
+            ["Database__LocalDataPath"] = Path.Combine(folder, "postgres"),
+            ["Import__SeedsPath"] = RepositoryPaths.Seeds,
+        };
+
+        string firstRun;
+        await using (var server = ServerProcess.Start(settings))
+        {
+            Assert.Equal("Zelenskyy calls for new round of peace talks with Russia", await ReadSeedTitleAsync(server));
+            firstRun = server.Output;
+        }
+
+        Assert.Contains("an editor token was created", firstRun);
+        Assert.Contains("4 created, 0 updated, 0 unchanged, 0 skipped, 0 failed", firstRun);
+        Assert.False(await LocalClusterAnswersAsync(), "the server's shutdown stops the cluster it started");
+
+        string secondRun;
+        await using (var server = ServerProcess.Start(settings))
+        {
+            Assert.Equal("Zelenskyy calls for new round of peace talks with Russia", await ReadSeedTitleAsync(server));
+            secondRun = server.Output;
+        }
+
+        Assert.DoesNotContain("an editor token was created", secondRun);
+        Assert.Contains("0 created, 0 updated, 4 unchanged, 0 skipped, 0 failed", secondRun);
+    }
+
+    [Fact]
+    public async Task With_neither_PostgreSQL_nor_a_connection_string_the_server_says_what_to_install_and_exits()
+    {
+        await using var server = ServerProcess.Start(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Content"] = "",
+            ["Database__LocalDataPath"] = Path.Combine(folder, "postgres"),
+            ["Database__PostgresBinPath"] = folder,
+        });
+
+        var exitCode = await server.WaitForExitAsync(StartTimeout);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("apt-get install postgresql", server.Output);
+        Assert.Contains("ConnectionStrings__Content", server.Output);
+        Assert.Contains("docker compose up", server.Output);
+        Assert.False(Directory.Exists(Path.Combine(folder, "postgres")));
+    }
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private static async Task<string?> ReadSeedTitleAsync(ServerProcess server)
+    {
+        var url = await server.WaitForGraphQLUrlAsync(StartTimeout);
+        using var http = new HttpClient { BaseAddress = new Uri(url.GetLeftPart(UriPartial.Authority)) };
+        var data = await new GraphQLClient(http).QueryAsync(SeedArticle);
+        return data["article"]!["title"].Text();
+    }
+
+    private async Task<bool> LocalClusterAnswersAsync()
+    {
+        using var state = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "postgres.json")));
+        var connection = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = state.RootElement.GetProperty("Port").GetInt32(),
+            Username = "postgres",
+            Password = state.RootElement.GetProperty("Password").GetString(),
+            Timeout = 3,
+        };
+        try
+        {
+            await using var open = new NpgsqlConnection(connection.ConnectionString);
+            await open.OpenAsync();
+            return true;
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+    }
+}

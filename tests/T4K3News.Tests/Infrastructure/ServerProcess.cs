@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace T4K3News.Tests.Infrastructure;
+
+/// <summary>The host started as its own process (`dotnet T4K3News.Api.dll`), the way the README's run command starts it.</summary>
+public sealed partial class ServerProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private ServerProcess(Process process)
+    {
+        this.process = process;
+        process.OutputDataReceived += (_, line) => Append(line.Data);
+        process.ErrorDataReceived += (_, line) => Append(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output
+    {
+        get { lock (output) return output.ToString(); }
+    }
+
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "T4K3News.Api.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+        return new ServerProcess(Process.Start(start)!);
+    }
+
+    /// <summary>The GraphQL URL the server prints once it listens.</summary>
+    public async Task<Uri> WaitForGraphQLUrlAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            if (GraphQLUrl().Match(Output) is { Success: true } match)
+                return new Uri(match.Groups[1].Value);
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"The server printed no GraphQL URL (exited: {process.HasExited}). Output:\n{Output}");
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancellation.Token);
+        process.WaitForExit(); // lets the output readers finish
+        return process.ExitCode;
+    }
+
+    /// <summary>Stops the server as Ctrl+C or a service manager would (SIGTERM), so it shuts down gracefully.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))
+                await kill.WaitForExitAsync();
+            try
+            {
+                await WaitForExitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (output)
+            output.AppendLine(line);
+    }
+
+    [GeneratedRegex(@"GraphQL endpoint and Banana Cake Pop: (http://\S+/graphql)")]
+    private static partial Regex GraphQLUrl();
+}
