@@ -46,7 +46,8 @@ public static class TokenCommands
                     var state = token.RevokedAt is not null ? $"revoked {token.RevokedAt:u}"
                         : token.ExpiresAt <= now ? $"expired {token.ExpiresAt:u}"
                         : token.ExpiresAt is { } at ? $"active until {at:u}" : "active";
-                    Console.WriteLine($"{token.Name,-24} {token.Role.ToString().ToLowerInvariant(),-7} created {token.CreatedAt:u}  {state}");
+                    var lastUsed = token.LastUsedAt is { } used ? $"last used {used:u}" : "never used";
+                    Console.WriteLine($"{token.Name,-24} {token.Role.ToString().ToLowerInvariant(),-7} created {token.CreatedAt:u}  {lastUsed,-30} {state}");
                 }
 
                 return 0;

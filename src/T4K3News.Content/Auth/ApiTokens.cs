@@ -10,6 +10,7 @@ public sealed record IssuedToken(ApiToken Token, string Secret);
 public sealed class ApiTokens(IDbContextFactory<ContentDbContext> databases, TimeProvider clock)
 {
     public const string SecretPrefix = "t4k_";
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     public async Task<IssuedToken> CreateAsync(string name, TokenRole role, TimeSpan? lifetime, CancellationToken cancellationToken)
     {
@@ -34,7 +35,20 @@ public sealed class ApiTokens(IDbContextFactory<ContentDbContext> databases, Tim
         var hash = Hash(secret);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.SecretHash == hash, cancellationToken);
-        return token is not null && token.IsActive(clock.GetUtcNow().UtcDateTime) ? token : null;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (token is null || !token.IsActive(now))
+            return null;
+
+        // Recorded at most once a minute per token, so that reading with a token does not turn every request into a write.
+        var recordedSince = now - LastUsedResolution;
+        if (token.LastUsedAt is null || token.LastUsedAt < recordedSince)
+        {
+            await db.ApiTokens.Where(t => t.Id == token.Id && (t.LastUsedAt == null || t.LastUsedAt < recordedSince))
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.LastUsedAt, now), cancellationToken);
+            token.LastUsedAt = now;
+        }
+
+        return token;
     }
 
     public async Task<IReadOnlyList<ApiToken>> ListAsync(CancellationToken cancellationToken)

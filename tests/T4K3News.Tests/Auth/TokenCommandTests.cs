@@ -20,6 +20,7 @@ public sealed class TokenCommandTests(EmptyContentApi api) : IClassFixture<Empty
         Assert.True(secret.Length >= 4 + 43, "32 random bytes, base64url");
         Assert.Contains("night-desk", listOutput);
         Assert.Contains("active until", listOutput);
+        Assert.Contains("never used", listOutput);
         Assert.DoesNotContain(secret, listOutput);
         Assert.Equal("DRAFT", before.Data!["createArticle"]!["article"]!["status"].Text());
         Assert.Equal(0, revoked);

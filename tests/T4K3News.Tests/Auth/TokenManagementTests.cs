@@ -37,6 +37,35 @@ public sealed class TokenManagementTests(EmptyContentApi api) : IClassFixture<Em
     }
 
     [Fact]
+    public async Task A_tokens_last_use_is_recorded_at_most_once_a_minute_for_admins_to_spot_stale_tokens()
+    {
+        var admin = await api.CreateClientWithRoleAsync(TokenRole.Admin);
+        var secret = (await admin.QueryAsync(CreateToken, new { input = new { name = "kiosk", role = "EDITOR" } }))["createApiToken"]!["secret"].Text()!;
+        var kiosk = api.CreateGraphQLClient(secret);
+
+        var neverUsed = await LastUsedAsync(admin, "kiosk");
+        await kiosk.QueryAsync("{ articles { totalCount } }");
+        var firstUse = await LastUsedAsync(admin, "kiosk");
+        api.Clock.Advance(TimeSpan.FromSeconds(30));
+        await kiosk.QueryAsync("{ articles { totalCount } }");
+        var halfAMinuteLater = await LastUsedAsync(admin, "kiosk");
+        api.Clock.Advance(TimeSpan.FromSeconds(45));
+        await kiosk.QueryAsync("{ articles { totalCount } }");
+        var overAMinuteLater = await LastUsedAsync(admin, "kiosk");
+
+        Assert.Null(neverUsed);
+        Assert.NotNull(firstUse);
+        Assert.Equal(firstUse, halfAMinuteLater);
+        Assert.True(overAMinuteLater > firstUse);
+    }
+
+    private static async Task<DateTime?> LastUsedAsync(GraphQLClient admin, string name)
+    {
+        var tokens = (await admin.QueryAsync("{ apiTokens { name lastUsedAt } }"))["apiTokens"]!.AsArray();
+        return tokens.Single(t => t!["name"].Text() == name)!["lastUsedAt"]?.GetValue<DateTime>();
+    }
+
+    [Fact]
     public async Task Editors_cannot_manage_tokens()
     {
         var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
