@@ -56,6 +56,7 @@ var import = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptio
 if (import.OnStartup)
     await DatabaseStartup.ImportSeedsAsync(app.Services, RepositoryPaths.Resolve(app.Environment.ContentRootPath, import.SeedsPath, mustExist: true), stopping);
 
+app.UseForwardedClientAddresses();
 app.UseCors();
 app.UseAuthentication();
 app.UseRateLimiter();

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using T4K3News.Api.GraphQL;
 
@@ -27,7 +29,23 @@ public sealed class CorsOptions
     public string[] AllowedOrigins { get; set; } = [];
 }
 
-/// <summary>Rate limiting (anonymous clients by IP, editors by token, on a higher limit) and CORS for the front ends.</summary>
+public sealed class ProxyOptions
+{
+    public const string Section = "ForwardedHeaders";
+
+    /// <summary>Addresses of the reverse proxies or load balancers in front of the server, e.g. "10.0.0.5".</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Networks of such proxies in CIDR notation, e.g. "10.0.0.0/8".</summary>
+    public string[] KnownNetworks { get; set; } = [];
+
+    public bool Configured => KnownProxies.Length > 0 || KnownNetworks.Length > 0;
+}
+
+/// <summary>
+/// Rate limiting (anonymous clients by IP, editors by token, on a higher limit), CORS for the front ends, and the
+/// client address taken from X-Forwarded-For, but only when a configured proxy sent it: anyone else could forge it.
+/// </summary>
 public static class EndpointProtection
 {
     public const string GraphQLPolicy = "graphql";
@@ -57,11 +75,37 @@ public static class EndpointProtection
             };
         });
 
+        var proxies = configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Walk back through X-Forwarded-For while the hop that added an address is a trusted proxy (CDN, then load balancer, ...).
+            forwarded.ForwardLimit = null;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies.KnownProxies)
+                forwarded.KnownProxies.Add(IPAddress.TryParse(proxy, out var address)
+                    ? address
+                    : throw new InvalidOperationException($"{ProxyOptions.Section}:KnownProxies: '{proxy}' is not an IP address."));
+            foreach (var network in proxies.KnownNetworks)
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(network, out var parsed)
+                    ? parsed
+                    : throw new InvalidOperationException($"{ProxyOptions.Section}:KnownNetworks: '{network}' is not a network in CIDR notation (like 10.0.0.0/8)."));
+        });
+
         var origins = configuration.GetSection(CorsOptions.Section).Get<CorsOptions>()?.AllowedOrigins ?? [];
         services.AddCors(cors => cors.AddDefaultPolicy(policy =>
             policy.WithOrigins(origins).WithMethods("GET", "POST").WithHeaders("Authorization", "Content-Type", "Accept")
                 .WithExposedHeaders("ETag", "Retry-After").SetPreflightMaxAge(TimeSpan.FromHours(1))));
         return services;
+    }
+
+    /// <summary>Takes the client's address from X-Forwarded-For when proxies are configured; before rate limiting reads it.</summary>
+    public static void UseForwardedClientAddresses(this WebApplication app)
+    {
+        var proxies = app.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
+        if (proxies.Configured)
+            app.UseForwardedHeaders();
     }
 
     private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) =>
