@@ -42,11 +42,12 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>A client carrying a fresh token with this role.</summary>
-    public async Task<GraphQLClient> CreateClientWithRoleAsync(TokenRole role, TimeSpan? lifetime = null)
-    {
-        var issued = await Services.GetRequiredService<ApiTokens>().CreateAsync($"{role}-{Guid.NewGuid():N}", role, lifetime, default);
-        return CreateGraphQLClient(issued.Secret);
-    }
+    public async Task<GraphQLClient> CreateClientWithRoleAsync(TokenRole role, TimeSpan? lifetime = null) =>
+        CreateGraphQLClient(await CreateTokenAsync(role, lifetime));
+
+    /// <summary>A new token's secret.</summary>
+    public async Task<string> CreateTokenAsync(TokenRole role, TimeSpan? lifetime = null) =>
+        (await Services.GetRequiredService<ApiTokens>().CreateAsync($"{role}-{Guid.NewGuid():N}", role, lifetime, default)).Secret;
 
     public ContentDbContext CreateDbContext() => Services.GetRequiredService<IDbContextFactory<ContentDbContext>>().CreateDbContext();
 
