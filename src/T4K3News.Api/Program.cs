@@ -19,6 +19,7 @@ builder.Services.AddAuthentication(BearerTokenAuthentication.SchemeName)
 builder.Services.AddScoped<ArticleAccess>();
 builder.Services.AddScoped<ArticleLoaders>();
 builder.Services.AddScoped<TagLoaders>();
+builder.Services.AddScoped<TagArticles>();
 builder.Services.AddOptions<GraphQLHttpOptions>().BindConfiguration(GraphQLHttpOptions.Section);
 builder.Services.AddSingleton<GraphQLHttpEndpoint>();
 builder.Services.AddSingleton<T4K3News.Api.PersistedQueries.PersistedQueryStore>();

@@ -55,3 +55,11 @@ public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, Ca
             await GetResultAsync(cancellationToken);
     }
 }
+
+/// <summary>A value that needs no batching, where a field's resolver otherwise returns a batched one.</summary>
+public sealed class UnbatchedResult<TValue>(Task<TValue> value) : IDataLoaderResult<TValue>
+{
+    public Task<TValue> GetResultAsync(CancellationToken cancellationToken = default) => value;
+
+    async Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) => await value;
+}

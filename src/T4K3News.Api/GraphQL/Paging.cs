@@ -1,6 +1,7 @@
 using System.Text;
 using GraphQL;
 using GraphQL.Builders;
+using GraphQL.DataLoader;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
 using T4K3News.Content;
@@ -12,14 +13,84 @@ public sealed record PageInfo(bool HasNextPage, bool HasPreviousPage, string? St
 public sealed record Edge<T>(string Cursor, T Node);
 
 /// <summary>A Relay connection whose total is counted only when a client asks for it.</summary>
-public sealed class Connection<T>(IReadOnlyList<Edge<T>> edges, PageInfo pageInfo, Func<CancellationToken, Task<int>> countTotal)
+public sealed class Connection<T>(IReadOnlyList<Edge<T>> edges, PageInfo pageInfo, Func<CancellationToken, IDataLoaderResult<int>> countTotal)
 {
-    private Task<int>? total;
-
     public IReadOnlyList<Edge<T>> Edges => edges;
     public IEnumerable<T> Nodes => edges.Select(e => e.Node);
     public PageInfo PageInfo => pageInfo;
-    public Task<int> TotalCount(CancellationToken cancellationToken) => total ??= countTotal(cancellationToken);
+    public IDataLoaderResult<int> TotalCount(CancellationToken cancellationToken) => countTotal(cancellationToken);
+}
+
+/// <summary>A client's first/after/last/before, checked.</summary>
+public sealed record PagingArguments(int? First, int? Last, int? After, int? Before)
+{
+    public static PagingArguments From(IResolveFieldContext context)
+    {
+        var arguments = new PagingArguments(
+            context.GetArgument<int?>("first"),
+            context.GetArgument<int?>("last"),
+            DecodeCursor(context.GetArgument<string?>("after"), "after"),
+            DecodeCursor(context.GetArgument<string?>("before"), "before"));
+        CheckPageSize(arguments.First, "first");
+        CheckPageSize(arguments.Last, "last");
+        if (arguments.First is not null && arguments.Last is not null)
+            throw new ExecutionError("Pass either 'first' or 'last', not both.") { Code = ErrorCodes.InvalidPagingArguments };
+        return arguments;
+    }
+
+    /// <summary>'last' without 'before' counts back from the end, so the total must be known first.</summary>
+    public bool NeedsTotal => Last is not null && Before is null;
+
+    /// <summary>The offset and size of the page; <paramref name="total"/> is needed when <see cref="NeedsTotal"/>.</summary>
+    public (int Start, int Size) Window(int? total = null)
+    {
+        var start = After + 1 ?? 0;
+        var end = Before ?? (NeedsTotal ? total ?? throw new InvalidOperationException("The total is needed for 'last'.") : null);
+        if (Last is { } takeLast)
+        {
+            var from = Math.Max(start, end!.Value - takeLast);
+            return (from, Math.Max(0, end.Value - from));
+        }
+
+        var wanted = First ?? Paging.DefaultPageSize;
+        return (start, end is { } stop ? Math.Max(0, Math.Min(wanted, stop - start)) : wanted);
+    }
+
+    /// <summary>The connection for the rows fetched for <see cref="Window"/> (one more than its size when there are more).</summary>
+    public static Connection<T> ToConnection<T>((int Start, int Size) window, IReadOnlyList<T> rows, Func<CancellationToken, IDataLoaderResult<int>> countTotal)
+    {
+        var edges = rows.Take(window.Size).Select((node, i) => new Edge<T>(EncodeCursor(window.Start + i), node)).ToList();
+        var pageInfo = new PageInfo(
+            HasNextPage: rows.Count > window.Size,
+            HasPreviousPage: window.Start > 0,
+            StartCursor: edges.FirstOrDefault()?.Cursor,
+            EndCursor: edges.LastOrDefault()?.Cursor);
+        return new Connection<T>(edges, pageInfo, countTotal);
+    }
+
+    private static void CheckPageSize(int? size, string argument)
+    {
+        if (size < 0)
+            throw new ExecutionError($"'{argument}' cannot be negative.") { Code = ErrorCodes.InvalidPagingArguments };
+        if (size > Paging.MaxPageSize)
+            throw new ExecutionError($"'{argument}' can be at most {Paging.MaxPageSize}; ask for the next page with 'after' instead.")
+            {
+                Code = ErrorCodes.PageSizeTooLarge,
+            };
+    }
+
+    private static string EncodeCursor(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes(offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static int? DecodeCursor(string? cursor, string argument)
+    {
+        if (cursor is null)
+            return null;
+        var bytes = new byte[cursor.Length];
+        if (Convert.TryFromBase64String(cursor, bytes, out var length)
+            && int.TryParse(Encoding.UTF8.GetString(bytes, 0, length), System.Globalization.NumberStyles.None, null, out var offset))
+            return offset;
+        throw new ExecutionError($"'{argument}' is not a cursor this server gave out.") { Code = ErrorCodes.InvalidCursor };
+    }
 }
 
 /// <summary>
@@ -43,14 +114,7 @@ public static class Paging
         Func<ContentDbContext, IQueryable<T>> orderedQuery,
         CancellationToken cancellationToken)
     {
-        var first = context.GetArgument<int?>("first");
-        var last = context.GetArgument<int?>("last");
-        var after = DecodeCursor(context.GetArgument<string?>("after"), "after");
-        var before = DecodeCursor(context.GetArgument<string?>("before"), "before");
-        CheckPageSize(first, "first");
-        CheckPageSize(last, "last");
-        if (first is not null && last is not null)
-            throw new ExecutionError("Pass either 'first' or 'last', not both.") { Code = ErrorCodes.InvalidPagingArguments };
+        var arguments = GraphQL.PagingArguments.From(context);
 
         async Task<int> CountAsync(CancellationToken ct)
         {
@@ -58,61 +122,14 @@ public static class Paging
             return await orderedQuery(db).CountAsync(ct);
         }
 
-        int? knownTotal = null;
-        var start = after + 1 ?? 0;
-        int? end = before;
-        if (last is not null && end is null)
-            end = knownTotal = await CountAsync(cancellationToken);
-
-        int size;
-        if (last is { } takeLast)
-        {
-            var from = Math.Max(start, end!.Value - takeLast);
-            size = Math.Max(0, end.Value - from);
-            start = from;
-        }
-        else
-        {
-            var wanted = first ?? DefaultPageSize;
-            size = end is { } stop ? Math.Max(0, Math.Min(wanted, stop - start)) : wanted;
-        }
-
+        int? knownTotal = arguments.NeedsTotal ? await CountAsync(cancellationToken) : null;
+        var window = arguments.Window(knownTotal);
         List<T> rows;
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
-            rows = size == 0 ? [] : await orderedQuery(db).Skip(start).Take(size + 1).ToListAsync(cancellationToken);
+            rows = window.Size == 0 ? [] : await orderedQuery(db).Skip(window.Start).Take(window.Size + 1).ToListAsync(cancellationToken);
 
-        var hasMore = rows.Count > size;
-        var edges = rows.Take(size).Select((node, i) => new Edge<T>(EncodeCursor(start + i), node)).ToList();
-        var pageInfo = new PageInfo(
-            HasNextPage: hasMore,
-            HasPreviousPage: start > 0,
-            StartCursor: edges.FirstOrDefault()?.Cursor,
-            EndCursor: edges.LastOrDefault()?.Cursor);
-        return new Connection<T>(edges, pageInfo, ct => knownTotal is { } total ? Task.FromResult(total) : CountAsync(ct));
-    }
-
-    private static void CheckPageSize(int? size, string argument)
-    {
-        if (size < 0)
-            throw new ExecutionError($"'{argument}' cannot be negative.") { Code = ErrorCodes.InvalidPagingArguments };
-        if (size > MaxPageSize)
-            throw new ExecutionError($"'{argument}' can be at most {MaxPageSize}; ask for the next page with 'after' instead.")
-            {
-                Code = ErrorCodes.PageSizeTooLarge,
-            };
-    }
-
-    private static string EncodeCursor(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes(offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-
-    private static int? DecodeCursor(string? cursor, string argument)
-    {
-        if (cursor is null)
-            return null;
-        var bytes = new byte[cursor.Length];
-        if (Convert.TryFromBase64String(cursor, bytes, out var length)
-            && int.TryParse(Encoding.UTF8.GetString(bytes, 0, length), System.Globalization.NumberStyles.None, null, out var offset))
-            return offset;
-        throw new ExecutionError($"'{argument}' is not a cursor this server gave out.") { Code = ErrorCodes.InvalidCursor };
+        return GraphQL.PagingArguments.ToConnection(window, rows, ct =>
+            new UnbatchedResult<int>(knownTotal is { } total ? Task.FromResult(total) : CountAsync(ct)));
     }
 }
 
@@ -154,6 +171,6 @@ public abstract class ConnectionType<TNode, TNodeType, TEdgeType> : ObjectGraphT
         Field<NonNullGraphType<PageInfoType>>("pageInfo").Description("Information to aid in pagination.").Resolve(c => c.Source.PageInfo);
         Field<NonNullGraphType<IntGraphType>>("totalCount")
             .Description("Identifies the total count of items in the connection.")
-            .ResolveAsync(async c => await c.Source.TotalCount(c.CancellationToken));
+            .Resolve(c => c.Source.TotalCount(c.CancellationToken));
     }
 }

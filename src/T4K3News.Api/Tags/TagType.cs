@@ -1,9 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
-using Microsoft.EntityFrameworkCore;
 using T4K3News.Api.Articles;
 using T4K3News.Api.GraphQL;
-using T4K3News.Content;
 using T4K3News.Content.Tags;
 
 namespace T4K3News.Api.Tags;
@@ -28,17 +26,7 @@ public sealed class TagType : AutoRegisteringObjectGraphType<Tag>
             .PagingArguments()
             .Argument<ArticleFilterInputType>("where")
             .Argument<ListGraphType<NonNullGraphType<ArticleSortInputType>>>("order")
-            .ResolveAsync(async context =>
-            {
-                var databases = context.RequestServices!.GetRequiredService<IDbContextFactory<ContentDbContext>>();
-                var access = context.RequestServices!.GetRequiredService<ArticleAccess>();
-                var tagId = context.Source.Id;
-                var where = context.GetArgument<object?>("where");
-                var order = context.GetArgument<List<object?>?>("order");
-                return await context.ToConnectionAsync(databases,
-                    db => ArticleFiltering.Apply(access.Articles(db).AsNoTracking().Where(a => a.ArticleTags.Any(t => t.TagId == tagId)), where, order),
-                    context.CancellationToken);
-            });
+            .Resolve(context => context.RequestServices!.GetRequiredService<TagArticles>().Load(context, context.Source.Id));
     }
 }
 

@@ -27,6 +27,49 @@ public sealed class TagTests(NewsroomApi api) : IClassFixture<NewsroomApi>
     }
 
     [Fact]
+    public async Task Every_tags_article_page_loads_in_the_same_few_statements_however_many_tags_there_are()
+    {
+        const string sections = """
+            query ($tags: TagFilterInput) {
+              tags(where: $tags) {
+                nodes { slug articles(first: 2, after: "MQ==", order: [{ title: ASC }]) { totalCount pageInfo { hasNextPage hasPreviousPage } nodes { title } } }
+              }
+            }
+            """;
+
+        api.Statements.Reset();
+        var one = await client.QueryAsync(sections, new { tags = new { slug = new { eq = "odd" } } });
+        var statementsForOne = api.Statements.Count;
+        api.Statements.Reset();
+        var all = await client.QueryAsync(sections);
+        var statementsForAll = api.Statements.Count;
+
+        var pages = all["tags"]!["nodes"]!.AsArray().ToDictionary(t => t!["slug"].Text()!, t => t!["articles"]!);
+        Assert.Equal(["Story 06", "Story 08"], pages["even"]["nodes"].Texts("title"));
+        Assert.Equal(["Story 05", "Story 07"], pages["odd"]["nodes"].Texts("title"));
+        Assert.Equal(["Story 03", "Story 04"], pages["world"]["nodes"].Texts("title"));
+        Assert.Equal([30, 30, 60], pages.Values.Select(p => p["totalCount"]!.GetValue<int>()));
+        Assert.All(pages.Values, p => Assert.True(p["pageInfo"]!["hasNextPage"]!.GetValue<bool>() && p["pageInfo"]!["hasPreviousPage"]!.GetValue<bool>()));
+        Assert.Equal(one["tags"]!["nodes"]![0]!.ToJsonString(), all["tags"]!["nodes"]!.AsArray().Single(t => t!["slug"].Text() == "odd")!.ToJsonString());
+        // the tags; every tag's page; every tag's total
+        Assert.Equal(3, statementsForAll);
+        Assert.Equal(statementsForOne, statementsForAll);
+    }
+
+    [Fact]
+    public async Task A_tags_last_articles_count_back_from_that_tags_own_end()
+    {
+        var data = await client.QueryAsync("""{ tags { nodes { slug articles(last: 2) { pageInfo { hasNextPage hasPreviousPage } nodes { title } } } } }""");
+
+        var pages = data["tags"]!["nodes"]!.AsArray().ToDictionary(t => t!["slug"].Text()!, t => t!["articles"]!);
+        Assert.Equal(["Story 04", "Story 02"], pages["even"]["nodes"].Texts("title"));
+        Assert.Equal(["Story 03", "Story 01"], pages["odd"]["nodes"].Texts("title"));
+        Assert.Equal(["Story 02", "Story 01"], pages["world"]["nodes"].Texts("title"));
+        Assert.All(pages.Values, p => Assert.False(p["pageInfo"]!["hasNextPage"]!.GetValue<bool>()));
+        Assert.All(pages.Values, p => Assert.True(p["pageInfo"]!["hasPreviousPage"]!.GetValue<bool>()));
+    }
+
+    [Fact]
     public async Task Tags_filter_and_sort()
     {
         var data = await client.QueryAsync("""{ tags(where: { name: { startsWith: "O" } }, order: [{ slug: DESC }]) { nodes { slug } } }""");
