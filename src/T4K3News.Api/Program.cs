@@ -20,6 +20,9 @@ builder.Services.AddScoped<ArticleAccess>();
 builder.Services.AddScoped<ArticleLoaders>();
 builder.Services.AddScoped<TagLoaders>();
 builder.Services.AddScoped<TagArticles>();
+builder.Services.AddSingleton<T4K3News.Api.Subscriptions.ArticleChangeFeed>();
+builder.Services.AddHostedService(services => services.GetRequiredService<T4K3News.Api.Subscriptions.ArticleChangeFeed>());
+builder.Services.AddSingleton<T4K3News.Api.Subscriptions.GraphQLWebSockets>();
 builder.Services.AddOptions<GraphQLHttpOptions>().BindConfiguration(GraphQLHttpOptions.Section);
 builder.Services.AddSingleton<GraphQLHttpEndpoint>();
 builder.Services.AddSingleton<T4K3News.Api.PersistedQueries.PersistedQueryStore>();
@@ -62,7 +65,10 @@ app.UseCors();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.MapBananaCakePop();
-app.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint) => endpoint.HandleAsync(http)).RequireRateLimiting(EndpointProtection.GraphQLPolicy);
+app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+app.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint, T4K3News.Api.Subscriptions.GraphQLWebSockets sockets) =>
+        http.WebSockets.IsWebSocketRequest ? sockets.HandleAsync(http) : endpoint.HandleAsync(http))
+    .RequireRateLimiting(EndpointProtection.GraphQLPolicy);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

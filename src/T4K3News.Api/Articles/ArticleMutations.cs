@@ -59,7 +59,7 @@ public static class ArticleMutations
         RegisterStep<RestoreArticlePayloadType, RestoreArticleInputType>(mutation, "restoreArticle", "Brings an archived article back as a draft.", Roles.Editor,
             (editor, id, input, actor, ct) => editor.RestoreFromArchiveAsync(id, input.ExpectedVersion, actor, ct));
         RegisterStep<DeleteArticlePayloadType, DeleteArticleInputType>(mutation, "deleteArticle", "Deletes an article and its revisions permanently (admins only).", Roles.Admin,
-            (editor, id, input, _, ct) => editor.DeleteAsync(id, input.ExpectedVersion, ct));
+            (editor, id, input, actor, ct) => editor.DeleteAsync(id, input.ExpectedVersion, actor, ct));
 
         mutation.Field<NonNullGraphType<RestoreArticleRevisionPayloadType>>("restoreArticleRevision")
             .Description("Brings back a revision's content, slug, tags and related articles as a new revision; the workflow status stays as it is.")

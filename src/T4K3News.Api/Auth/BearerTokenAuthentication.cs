@@ -28,10 +28,15 @@ public sealed class BearerTokenAuthentication(
         if (token is null)
             return AuthenticateResult.Fail("The token is unknown, revoked or expired.");
 
+        return AuthenticateResult.Success(new AuthenticationTicket(PrincipalFor(token), SchemeName));
+    }
+
+    /// <summary>The token's name and its roles (an admin is also an editor).</summary>
+    public static ClaimsPrincipal PrincipalFor(ApiToken token)
+    {
         var roles = token.Role == TokenRole.Admin ? new[] { Roles.Editor, Roles.Admin } : [Roles.Editor];
-        var identity = new ClaimsIdentity(
-            roles.Select(role => new Claim(ClaimTypes.Role, role)).Prepend(new Claim(ClaimTypes.Name, token.Name)), SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return new ClaimsPrincipal(new ClaimsIdentity(
+            roles.Select(role => new Claim(ClaimTypes.Role, role)).Prepend(new Claim(ClaimTypes.Name, token.Name)), SchemeName));
     }
 }
 

@@ -7,10 +7,11 @@ namespace T4K3News.Api.GraphQL;
 
 public sealed class ContentSchema : Schema
 {
-    public ContentSchema(IServiceProvider services, QueryType query, MutationType mutation) : base(services)
+    public ContentSchema(IServiceProvider services, QueryType query, MutationType mutation, Subscriptions.SubscriptionType subscription) : base(services)
     {
         Query = query;
         Mutation = mutation;
+        Subscription = subscription;
         RegisterType(typeof(ArticleType));
         RegisterType(typeof(TagType));
         RegisterType(typeof(ValidationErrorType));

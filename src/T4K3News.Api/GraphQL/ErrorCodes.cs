@@ -30,4 +30,7 @@ public static class ErrorCodes
     public const string PersistedQueryHashMismatch = "PERSISTED_QUERY_HASH_MISMATCH";
     public const string PersistedQueryNotAllowed = "PERSISTED_QUERY_NOT_ALLOWED";
     public const string PersistedQueriesNotSupported = "PERSISTED_QUERY_NOT_SUPPORTED";
+    public const string SubscriptionOverHttp = "SUBSCRIPTION_OVER_HTTP_NOT_SUPPORTED";
+    public const string SubscriptionsUnavailable = "SUBSCRIPTIONS_UNAVAILABLE";
+    public const string TooManySubscriptions = "TOO_MANY_SUBSCRIPTIONS";
 }

@@ -59,7 +59,7 @@ public sealed class GraphQLHttpEndpoint(
             var single = ReadQueryString(request.Query, out var queryStringError);
             await WriteAsync(http, mediaType, single is null
                 ? Outcome.RequestError(StatusCodes.Status400BadRequest, queryStringError!, ErrorCodes.RequestMalformed)
-                : await ExecuteAsync(http, single, isGet: true));
+                : await ExecuteAsync(single, Caller.Of(http), Transport.HttpGet));
             return;
         }
 
@@ -96,7 +96,7 @@ public sealed class GraphQLHttpEndpoint(
             if (json.RootElement.ValueKind == JsonValueKind.Array)
                 await ExecuteBatchAsync(http, mediaType, json.RootElement);
             else if (ReadBody(json.RootElement, out var error) is { } single)
-                await WriteAsync(http, mediaType, await ExecuteAsync(http, single, isGet: false));
+                await WriteAsync(http, mediaType, await ExecuteAsync(single, Caller.Of(http), Transport.HttpPost));
             else
                 await WriteAsync(http, mediaType, Outcome.RequestError(StatusCodes.Status400BadRequest, error!, ErrorCodes.RequestMalformed));
         }
@@ -144,7 +144,7 @@ public sealed class GraphQLHttpEndpoint(
         foreach (var element in batch.EnumerateArray())
         {
             var request = ReadBody(element, out var error);
-            results.Add(request is null ? RequestError(error!, ErrorCodes.RequestMalformed) : (await ExecuteAsync(http, request, isGet: false)).Result);
+            results.Add(request is null ? RequestError(error!, ErrorCodes.RequestMalformed) : (await ExecuteAsync(request, Caller.Of(http), Transport.HttpPost)).Result);
         }
 
         SetCaching(http, cacheable: false);
@@ -153,9 +153,11 @@ public sealed class GraphQLHttpEndpoint(
         await serializer.WriteAsync(http.Response.Body, results, http.RequestAborted);
     }
 
-    private async Task<Outcome> ExecuteAsync(HttpContext http, GraphQLHttpRequest request, bool isGet)
+    /// <summary>Runs one request (over HTTP or a WebSocket) with the caller's services and identity.</summary>
+    internal async Task<Outcome> ExecuteAsync(GraphQLHttpRequest request, Caller caller, Transport transport)
     {
-        var (query, refusal) = await ResolveDocumentAsync(request, http.RequestAborted);
+        var isGet = transport == Transport.HttpGet;
+        var (query, refusal) = await ResolveDocumentAsync(request, caller.Cancellation);
         if (refusal is not null)
             return refusal;
 
@@ -175,6 +177,9 @@ public sealed class GraphQLHttpEndpoint(
         var operation = FindOperation(document, request.OperationName);
         if (isGet && operation?.Operation is OperationType.Mutation or OperationType.Subscription)
             return Outcome.RequestError(StatusCodes.Status405MethodNotAllowed, "Only queries may be sent with GET; send mutations with POST.", ErrorCodes.MutationOverGet);
+        if (transport != Transport.WebSocket && operation?.Operation == OperationType.Subscription)
+            return Outcome.RequestError(StatusCodes.Status400BadRequest,
+                "Subscriptions run over the WebSocket transport (graphql-transport-ws) at this same URL.", ErrorCodes.SubscriptionOverHttp);
 
         Inputs? variables, extensions;
         try
@@ -194,10 +199,11 @@ public sealed class GraphQLHttpEndpoint(
             OperationName = request.OperationName,
             Variables = variables,
             Extensions = extensions,
-            RequestServices = http.RequestServices,
-            User = http.User,
-            CancellationToken = http.RequestAborted,
-            Timeout = Limits.ExecutionTimeout,
+            RequestServices = caller.Services,
+            User = caller.User,
+            CancellationToken = caller.Cancellation,
+            // A subscription lives as long as its client wants; each of its events is a short execution of its own.
+            Timeout = operation?.Operation == OperationType.Subscription ? System.Threading.Timeout.InfiniteTimeSpan : Limits.ExecutionTimeout,
             TimeoutAction = TimeoutAction.ReturnTimeoutError,
             UnhandledExceptionDelegate = context =>
             {
@@ -345,7 +351,8 @@ public sealed class GraphQLHttpEndpoint(
         }
     }
 
-    private static GraphQLHttpRequest? ReadBody(JsonElement body, out string? error)
+    /// <summary>A request object: <c>query</c>, <c>operationName</c>, <c>variables</c>, <c>extensions</c>.</summary>
+    internal static GraphQLHttpRequest? ReadBody(JsonElement body, out string? error)
     {
         error = null;
         if (body.ValueKind != JsonValueKind.Object)
@@ -392,13 +399,26 @@ public sealed class GraphQLHttpEndpoint(
     private static ExecutionResult RequestError(string message, string code) =>
         new() { Errors = [new ExecutionError(message) { Code = code }] };
 
-    private sealed record GraphQLHttpRequest(string? Query, string? OperationName, JsonElement? Variables, JsonElement? Extensions);
-
     /// <summary>A result with its status; document errors (well-formed request, refused document) answer 200 in plain JSON.</summary>
-    private sealed record Outcome(ExecutionResult Result, int Status, bool Cacheable = false, bool IsDocumentError = false)
+    internal sealed record Outcome(ExecutionResult Result, int Status, bool Cacheable = false, bool IsDocumentError = false)
     {
         public static Outcome RequestError(int status, string message, string code) => new(GraphQLHttpEndpoint.RequestError(message, code), status);
 
         public static Outcome DocumentError(ExecutionResult result) => new(result, StatusCodes.Status400BadRequest, IsDocumentError: true);
     }
+}
+
+internal sealed record GraphQLHttpRequest(string? Query, string? OperationName, JsonElement? Variables, JsonElement? Extensions);
+
+internal enum Transport
+{
+    HttpGet,
+    HttpPost,
+    WebSocket,
+}
+
+/// <summary>Who asks, with which services, until when.</summary>
+internal sealed record Caller(IServiceProvider Services, System.Security.Claims.ClaimsPrincipal User, CancellationToken Cancellation)
+{
+    public static Caller Of(HttpContext http) => new(http.RequestServices, http.User, http.RequestAborted);
 }

@@ -37,6 +37,12 @@ public sealed class GraphQLHttpOptions
 
     /// <summary>Automatic: Apollo's automatic persisted queries. AllowList: only registered operations run. Off: no persisted queries.</summary>
     public PersistedQueryMode PersistedQueries { get; set; } = PersistedQueryMode.Automatic;
+
+    /// <summary>How long a WebSocket client has to send connection_init before it is closed with 4408.</summary>
+    public TimeSpan ConnectionInitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most subscriptions one WebSocket connection may hold at once.</summary>
+    public int MaxSubscriptionsPerConnection { get; set; } = 20;
 }
 
 public enum PersistedQueryMode

@@ -63,6 +63,7 @@ public static class BananaCakePop
         {
             var request = http.Request;
             if (!(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+                || http.WebSockets.IsWebSocketRequest
                 || !request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase, out var rest)
                 || !rest.HasValue)
             {

@@ -133,9 +133,10 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
         }), cancellationToken);
     }
 
-    public async Task<EditResult<Article>> DeleteAsync(int articleId, int expectedVersion, CancellationToken cancellationToken)
+    public async Task<EditResult<Article>> DeleteAsync(int articleId, int expectedVersion, string author, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        db.DeletedBy = author;
         var article = await db.Articles.SingleOrDefaultAsync(a => a.Id == articleId, cancellationToken);
         if (article is null)
             return EditResult<Article>.Failure(ArticleNotFound(articleId));

@@ -1,0 +1,114 @@
+using Npgsql;
+using T4K3News.Content;
+using T4K3News.Content.Articles;
+
+namespace T4K3News.Api.Subscriptions;
+
+/// <summary>
+/// Listens on PostgreSQL for committed article changes (from this server instance or any other) and hands each to the
+/// current subscribers. One connection per instance, re-established after a failure; subscribers never block it.
+/// </summary>
+public sealed class ArticleChangeFeed(ContentDatabase database, ILogger<ArticleChangeFeed> log) : BackgroundService, IObservable<ArticleChange>
+{
+    private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(30);
+    private readonly Lock gate = new();
+    private IObserver<ArticleChange>[] observers = [];
+    private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the feed listens, so that a subscriber cannot miss a change committed after it subscribed.</summary>
+    public Task Listening => listening.Task;
+
+    /// <summary>The changes to one article only, or all of them.</summary>
+    public IObservable<ArticleChange> Of(int? articleId) => articleId is { } id ? new OneArticle(this, id) : this;
+
+    public IDisposable Subscribe(IObserver<ArticleChange> observer)
+    {
+        lock (gate)
+            observers = [.. observers, observer];
+        return new Unsubscriber(this, observer);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ListenAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                log.LogWarning(e, "Listening for article changes failed; trying again in {Delay}", delay);
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestRetryDelay.Ticks));
+            }
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { KeepAlive = 30, Pooling = false }.ConnectionString;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(stoppingToken);
+        connection.Notification += (_, notification) => Publish(notification.Payload);
+        await using (var listen = new NpgsqlCommand($"LISTEN {ArticleChange.Channel}", connection))
+            await listen.ExecuteNonQueryAsync(stoppingToken);
+        listening.TrySetResult();
+
+        while (true)
+            await connection.WaitAsync(stoppingToken);
+    }
+
+    private void Publish(string payload)
+    {
+        if (ArticleChange.FromJson(payload) is not { } change)
+        {
+            log.LogWarning("Ignored a notification that is not an article change: {Payload}", payload);
+            return;
+        }
+
+        foreach (var observer in Volatile.Read(ref observers))
+        {
+            try
+            {
+                observer.OnNext(change);
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "A subscriber failed on the change to article {ArticleId}", change.ArticleId);
+            }
+        }
+    }
+
+    private sealed class OneArticle(ArticleChangeFeed feed, int articleId) : IObservable<ArticleChange>
+    {
+        public IDisposable Subscribe(IObserver<ArticleChange> observer) => feed.Subscribe(new Filter(observer, articleId));
+
+        private sealed class Filter(IObserver<ArticleChange> inner, int articleId) : IObserver<ArticleChange>
+        {
+            public void OnNext(ArticleChange change)
+            {
+                if (change.ArticleId == articleId)
+                    inner.OnNext(change);
+            }
+
+            public void OnError(Exception error) => inner.OnError(error);
+
+            public void OnCompleted() => inner.OnCompleted();
+        }
+    }
+
+    private sealed class Unsubscriber(ArticleChangeFeed feed, IObserver<ArticleChange> observer) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (feed.gate)
+                feed.observers = feed.observers.Where(o => !ReferenceEquals(o, observer)).ToArray();
+        }
+    }
+}

@@ -1,0 +1,445 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using GraphQL;
+using Microsoft.Extensions.Options;
+using T4K3News.Api.Auth;
+using T4K3News.Api.GraphQL;
+using T4K3News.Content.Auth;
+
+namespace T4K3News.Api.Subscriptions;
+
+/// <summary>
+/// GraphQL over WebSocket at the GraphQL endpoint, in the graphql-transport-ws protocol (the one graphql-ws, Apollo
+/// Client and Banana Cake Pop speak). It is the editors' transport, for subscriptions (live previews): connection_init
+/// must carry an editor's token, and a token revoked or expired meanwhile closes the socket at the next message or event.
+/// </summary>
+public sealed class GraphQLWebSockets(
+    GraphQLHttpEndpoint endpoint,
+    ApiTokens tokens,
+    IGraphQLTextSerializer serializer,
+    IServiceScopeFactory scopes,
+    IOptions<GraphQLHttpOptions> options,
+    ILogger<GraphQLWebSockets> log)
+{
+    public const string SubProtocol = "graphql-transport-ws";
+
+    private readonly GraphQLHttpEndpoint endpoint = endpoint;
+    private readonly ApiTokens tokens = tokens;
+    private readonly IGraphQLTextSerializer serializer = serializer;
+    private readonly IServiceScopeFactory scopes = scopes;
+    private readonly IOptions<GraphQLHttpOptions> options = options;
+    private readonly ILogger<GraphQLWebSockets> log = log;
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        if (!http.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol))
+        {
+            using var refused = await http.WebSockets.AcceptWebSocketAsync();
+            await refused.CloseOutputAsync((WebSocketCloseStatus)CloseCodes.SubprotocolNotAcceptable,
+                $"Subprotocol not acceptable: use {SubProtocol}", http.RequestAborted);
+            return;
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(SubProtocol);
+        await using var session = new Session(this, http, socket);
+        await session.RunAsync();
+    }
+
+    /// <summary>The close codes of graphql-transport-ws.</summary>
+    public static class CloseCodes
+    {
+        public const int BadRequest = 4400;
+        public const int Unauthorized = 4401;
+        public const int Forbidden = 4403;
+        public const int SubprotocolNotAcceptable = 4406;
+        public const int ConnectionInitialisationTimeout = 4408;
+        public const int SubscriberAlreadyExists = 4409;
+        public const int TooManyInitialisationRequests = 4429;
+    }
+
+    private sealed class Session(GraphQLWebSockets server, HttpContext http, WebSocket socket) : IAsyncDisposable
+    {
+        private const int OutgoingQueueLimit = 1_000;
+        private readonly GraphQLWebSockets server = server;
+        private readonly HttpContext http = http;
+        private readonly Channel<Outgoing> outgoing = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(OutgoingQueueLimit) { SingleReader = true });
+        private readonly ConcurrentDictionary<string, Operation> operations = new();
+        private readonly CancellationTokenSource closing = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        private GraphQLHttpOptions Limits => server.options.Value;
+        private bool initReceived;
+        private bool acknowledged;
+        private string? secret;
+        private int closeRequested;
+
+        public async Task RunAsync()
+        {
+            var sending = SendLoopAsync();
+            _ = CloseUnlessInitialisedAsync();
+            try
+            {
+                await ReceiveLoopAsync();
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                // The client went away or the session closed: nothing left to tell anyone.
+            }
+
+            await closing.CancelAsync();
+            outgoing.Writer.TryComplete();
+            await sending;
+        }
+
+        private async Task ReceiveLoopAsync()
+        {
+            var buffer = new byte[16 * 1024];
+            var message = new MemoryStream();
+            while (!closing.IsCancellationRequested)
+            {
+                var frame = await socket.ReceiveAsync(buffer, closing.Token);
+                if (frame.MessageType == WebSocketMessageType.Close)
+                {
+                    Close((int)WebSocketCloseStatus.NormalClosure, "");
+                    return;
+                }
+                if (message.Length + frame.Count > Limits.MaxBodyBytes)
+                {
+                    Close((int)WebSocketCloseStatus.MessageTooBig, $"A message may hold at most {Limits.MaxBodyBytes} bytes");
+                    return;
+                }
+
+                message.Write(buffer, 0, frame.Count);
+                if (!frame.EndOfMessage)
+                    continue;
+                if (frame.MessageType != WebSocketMessageType.Text)
+                {
+                    Close(CloseCodes.BadRequest, "Messages are JSON text");
+                    return;
+                }
+
+                var text = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+                message.SetLength(0);
+                if (!await HandleAsync(text))
+                    return;
+            }
+        }
+
+        /// <summary>Handles one client message; false once the socket is being closed.</summary>
+        private async Task<bool> HandleAsync(string text)
+        {
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+            }
+            catch (JsonException)
+            {
+                return Close(CloseCodes.BadRequest, "Invalid message: not JSON");
+            }
+
+            using (document)
+            {
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+                    return Close(CloseCodes.BadRequest, "Invalid message: it needs a 'type'");
+                var payload = root.TryGetProperty("payload", out var p) && p.ValueKind != JsonValueKind.Null ? p : (JsonElement?)null;
+                var id = root.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
+
+                switch (typeElement.GetString())
+                {
+                    case "connection_init":
+                        return await InitialiseAsync(payload);
+                    case "ping":
+                        Send("""{"type":"pong"}""");
+                        return true;
+                    case "pong":
+                        return true;
+                    case "subscribe":
+                        return await SubscribeAsync(id, payload);
+                    case "complete":
+                        if (string.IsNullOrEmpty(id))
+                            return Close(CloseCodes.BadRequest, "Invalid message: 'complete' needs an 'id'");
+                        if (operations.TryRemove(id, out var stopped))
+                            await stopped.DisposeAsync();
+                        return true;
+                    case var other:
+                        return Close(CloseCodes.BadRequest, $"Invalid message: unknown type '{other}'");
+                }
+            }
+        }
+
+        private async Task<bool> InitialiseAsync(JsonElement? payload)
+        {
+            if (initReceived)
+                return Close(CloseCodes.TooManyInitialisationRequests, "Too many initialisation requests");
+            initReceived = true;
+            if (payload is { ValueKind: not JsonValueKind.Object })
+                return Close(CloseCodes.BadRequest, "Invalid message: the connection_init payload is an object");
+
+            secret = TokenFrom(payload) ?? TokenFrom(http.Request.Headers.Authorization.ToString());
+            var token = secret is null ? null : await server.tokens.FindActiveAsync(secret, closing.Token);
+            if (token is null)
+                return Close(CloseCodes.Forbidden, "Forbidden: send an editor's token in the connection_init payload as { \"Authorization\": \"Bearer <token>\" }");
+
+            http.User = BearerTokenAuthentication.PrincipalFor(token);
+            acknowledged = true;
+            Send("""{"type":"connection_ack"}""");
+            return true;
+        }
+
+        private async Task<bool> SubscribeAsync(string? id, JsonElement? payload)
+        {
+            if (string.IsNullOrEmpty(id) || payload is not { ValueKind: JsonValueKind.Object } body)
+                return Close(CloseCodes.BadRequest, "Invalid message: 'subscribe' needs an 'id' and a 'payload' object");
+            if (!acknowledged)
+                return Close(CloseCodes.Unauthorized, "Unauthorized");
+            if (!await TokenStillActiveAsync())
+                return false;
+            if (operations.ContainsKey(id))
+                return Close(CloseCodes.SubscriberAlreadyExists, $"Subscriber for {id} already exists");
+            if (operations.Count >= Limits.MaxSubscriptionsPerConnection)
+            {
+                SendErrors(id, [new ExecutionError($"A connection may hold at most {Limits.MaxSubscriptionsPerConnection} operations at once.") { Code = ErrorCodes.TooManySubscriptions }]);
+                return true;
+            }
+
+            if (GraphQLHttpEndpoint.ReadBody(body, out var error) is not { } request)
+            {
+                SendErrors(id, [new ExecutionError(error!) { Code = ErrorCodes.RequestMalformed }]);
+                return true;
+            }
+
+            var operation = new Operation(this, id);
+            operations[id] = operation;
+            // Messages are handled in order: once the next one is read, this operation has run or its stream is
+            // subscribed, so a client's ping after a subscribe is answered only when no later change can be missed.
+            await operation.StartAsync(request);
+            return true;
+        }
+
+        /// <summary>A token revoked or expired since connection_init closes the socket at once.</summary>
+        private async Task<bool> TokenStillActiveAsync()
+        {
+            if (secret is not null && await server.tokens.FindActiveAsync(secret, closing.Token) is not null)
+                return true;
+            return Close(CloseCodes.Forbidden, "Forbidden: the token was revoked or has expired");
+        }
+
+        private async Task CloseUnlessInitialisedAsync()
+        {
+            try
+            {
+                await Task.Delay(Limits.ConnectionInitTimeout, closing.Token);
+                if (!initReceived)
+                    Close(CloseCodes.ConnectionInitialisationTimeout, "Connection initialisation timeout");
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        private static string? TokenFrom(JsonElement? payload)
+        {
+            if (payload is not { ValueKind: JsonValueKind.Object } values)
+                return null;
+            foreach (var property in values.EnumerateObject())
+            {
+                if (property.Name.Equals("authorization", StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.String)
+                    return TokenFrom(property.Value.GetString());
+                if (property.Name.Equals("headers", StringComparison.OrdinalIgnoreCase) && TokenFrom(property.Value) is { } fromHeaders)
+                    return fromHeaders;
+            }
+
+            return null;
+        }
+
+        private static string? TokenFrom(string? authorization)
+        {
+            if (string.IsNullOrWhiteSpace(authorization))
+                return null;
+            return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : authorization.Trim();
+        }
+
+        private void Send(string message)
+        {
+            if (Volatile.Read(ref closeRequested) == 0 && !outgoing.Writer.TryWrite(new Outgoing(message, null, null)))
+                Abandon();
+        }
+
+        private void SendResult(string id, ExecutionResult result) =>
+            Send($$"""{"id":{{JsonSerializer.Serialize(id)}},"type":"next","payload":{{server.serializer.Serialize(result)}}}""");
+
+        private void SendErrors(string id, IEnumerable<ExecutionError> errors)
+        {
+            var result = System.Text.Json.Nodes.JsonNode.Parse(server.serializer.Serialize(new ExecutionResult { Errors = [.. errors] }))!;
+            Send($$"""{"id":{{JsonSerializer.Serialize(id)}},"type":"error","payload":{{result["errors"]!.ToJsonString()}}}""");
+        }
+
+        private void SendComplete(string id) => Send($$"""{"id":{{JsonSerializer.Serialize(id)}},"type":"complete"}""");
+
+        /// <summary>Closes the socket after what is queued; always false, for "stop handling messages".</summary>
+        private bool Close(int code, string reason)
+        {
+            // The close goes through the queue, as WebSocket sends must not overlap.
+            if (Interlocked.Exchange(ref closeRequested, 1) == 0)
+            {
+                if (!outgoing.Writer.TryWrite(new Outgoing(null, code, reason)))
+                    Abandon();
+                outgoing.Writer.TryComplete();
+            }
+
+            return false;
+        }
+
+        /// <summary>For a client that leaves a thousand messages unread: it gets no orderly close.</summary>
+        private void Abandon()
+        {
+            Interlocked.Exchange(ref closeRequested, 1);
+            outgoing.Writer.TryComplete();
+            socket.Abort();
+            closing.Cancel();
+        }
+
+        private async Task SendLoopAsync()
+        {
+            try
+            {
+                await foreach (var message in outgoing.Reader.ReadAllAsync(CancellationToken.None))
+                {
+                    if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+                        return;
+                    if (message.Text is { } text)
+                    {
+                        await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, http.RequestAborted);
+                        continue;
+                    }
+
+                    await socket.CloseOutputAsync((WebSocketCloseStatus)message.CloseCode!.Value, message.CloseReason, http.RequestAborted);
+                    await closing.CancelAsync();
+                    return;
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                await closing.CancelAsync();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var id in operations.Keys)
+            {
+                if (operations.TryRemove(id, out var operation))
+                    await operation.DisposeAsync();
+            }
+        }
+
+        private sealed record Outgoing(string? Text, int? CloseCode, string? CloseReason);
+
+        /// <summary>One subscribe message: a single result, or a stream of them until either side completes it.</summary>
+        private sealed class Operation(Session session, string id) : IAsyncDisposable, IObserver<ExecutionResult>
+        {
+            private readonly CancellationTokenSource stopped = CancellationTokenSource.CreateLinkedTokenSource(session.closing.Token);
+            private readonly Channel<ExecutionResult> events = Channel.CreateUnbounded<ExecutionResult>(new UnboundedChannelOptions { SingleReader = true });
+            private AsyncServiceScope? scope;
+            private IDisposable? subscription;
+
+            public async Task StartAsync(GraphQLHttpRequest request)
+            {
+                try
+                {
+                    scope = session.server.scopes.CreateAsyncScope();
+                    var caller = new Caller(scope.Value.ServiceProvider, session.http.User, stopped.Token);
+                    var outcome = await session.server.endpoint.ExecuteAsync(request, caller, Transport.WebSocket);
+                    if (outcome.Status != StatusCodes.Status200OK)
+                    {
+                        Finish(() => session.SendErrors(id, outcome.Result.Errors ?? []));
+                        return;
+                    }
+
+                    if (outcome.Result.Streams is not { Count: > 0 } streams)
+                    {
+                        Finish(() =>
+                        {
+                            session.SendResult(id, outcome.Result);
+                            session.SendComplete(id);
+                        });
+                        return;
+                    }
+
+                    subscription = streams.Values.Single().Subscribe(this);
+                    _ = DeliverAsync();
+                }
+                catch (OperationCanceledException) when (stopped.IsCancellationRequested)
+                {
+                    // Completed by the client, or the connection closed.
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+            }
+
+            private async Task DeliverAsync()
+            {
+                try
+                {
+                    await foreach (var result in events.Reader.ReadAllAsync(stopped.Token))
+                    {
+                        if (!await session.TokenStillActiveAsync())
+                            return;
+                        session.SendResult(id, result);
+                    }
+
+                    Finish(() => session.SendComplete(id));
+                }
+                catch (OperationCanceledException) when (stopped.IsCancellationRequested)
+                {
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+            }
+
+            private void Fail(Exception e)
+            {
+                session.server.log.LogError(e, "WebSocket operation {Id} failed", id);
+                Finish(() => session.SendErrors(id, [new ExecutionError("The operation failed.") { Code = ErrorCodes.InternalError }]));
+            }
+
+            /// <summary>Sends the last messages of an operation the client has not completed itself, and forgets it.</summary>
+            private void Finish(Action send)
+            {
+                if (session.operations.TryRemove(new KeyValuePair<string, Operation>(id, this)))
+                {
+                    send();
+                    _ = DisposeAsync().AsTask();
+                }
+            }
+
+            public void OnNext(ExecutionResult value) => events.Writer.TryWrite(value);
+
+            public void OnError(Exception error)
+            {
+                session.server.log.LogError(error, "The stream of WebSocket operation {Id} failed", id);
+                events.Writer.TryWrite(new ExecutionResult { Errors = [new ExecutionError("The subscription's source failed.") { Code = ErrorCodes.InternalError }] });
+                events.Writer.TryComplete();
+            }
+
+            public void OnCompleted() => events.Writer.TryComplete();
+
+            public async ValueTask DisposeAsync()
+            {
+                subscription?.Dispose();
+                events.Writer.TryComplete();
+                await stopped.CancelAsync();
+                if (scope is { } owned)
+                    await owned.DisposeAsync();
+                scope = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using T4K3News.Content.Auth;
+using T4K3News.Tests.Infrastructure;
+
+namespace T4K3News.Tests.Subscriptions;
+
+/// <summary>The graphql-transport-ws rules: every misstep closes the socket with the protocol's code, and the server goes on.</summary>
+public sealed class WebSocketProtocolTests(LiveApi api) : IClassFixture<LiveApi>
+{
+    private const string Subscription = "subscription { articleChanged { version } }";
+
+    [Fact]
+    public async Task A_client_must_offer_the_graphql_transport_ws_subprotocol()
+    {
+        await using var socket = await GraphQLWebSocketClient.ConnectAsync(api, subProtocol: "graphql-ws");
+
+        Assert.Equal(4406, await socket.ClosedWithAsync());
+        await AssertStillAnswersAsync();
+    }
+
+    [Fact]
+    public async Task A_client_that_does_not_initialise_in_time_is_closed_with_4408()
+    {
+        await using var socket = await GraphQLWebSocketClient.ConnectAsync(api);
+
+        Assert.Equal(4408, await socket.ClosedWithAsync());
+    }
+
+    [Theory]
+    [InlineData("no payload", null)]
+    [InlineData("unknown token", "Bearer t4k_not-a-token")]
+    public async Task Initialising_without_a_valid_editor_token_is_forbidden(string _, string? authorization)
+    {
+        await using var socket = await GraphQLWebSocketClient.ConnectAsync(api);
+
+        await socket.SendAsync(authorization is null ? new { type = "connection_init" } : new { type = "connection_init", payload = new { Authorization = authorization } });
+
+        Assert.Equal(4403, await socket.ClosedWithAsync());
+        await AssertStillAnswersAsync();
+    }
+
+    [Fact]
+    public async Task Subscribing_before_the_acknowledgement_is_unauthorized()
+    {
+        await using var socket = await GraphQLWebSocketClient.ConnectAsync(api);
+
+        await socket.SubscribeAsync("1", Subscription);
+
+        Assert.Equal(4401, await socket.ClosedWithAsync());
+    }
+
+    [Fact]
+    public async Task A_second_connection_init_is_one_too_many()
+    {
+        await using var socket = await GraphQLWebSocketClient.ConnectAsEditorAsync(api, await api.CreateTokenAsync(TokenRole.Editor));
+
+        await socket.SendAsync(new { type = "connection_init" });
+
+        Assert.Equal(4429, await socket.ClosedWithAsync());
+    }
+
+    [Fact]
+    public async Task Reusing_the_id_of_a_running_subscription_is_refused_with_4409()
+    {
+        await using var socket = await GraphQLWebSocketClient.ConnectAsEditorAsync(api, await api.CreateTokenAsync(TokenRole.Editor));
+
+        await socket.SubscribeAsync("same", Subscription);
+        await socket.SubscribeAsync("same", Subscription);
+
+        Assert.Equal(4409, await socket.ClosedWithAsync());
+    }
+
+    [Theory]
+    [InlineData("not json", "this is not json")]
+    [InlineData("no type", """{"id":"1"}""")]
+    [InlineData("unknown type", """{"type":"start","id":"1"}""")]
+    [InlineData("subscribe without an id", """{"type":"subscribe","payload":{"query":"{ __typename }"}}""")]
+    [InlineData("complete without an id", """{"type":"complete"}""")]
+    public async Task A_malformed_message_closes_the_socket_with_4400(string _, string message)
+    {
+        await using var socket = await GraphQLWebSocketClient.ConnectAsEditorAsync(api, await api.CreateTokenAsync(TokenRole.Editor));
+
+        await socket.SendTextAsync(message);
+
+        Assert.Equal(4400, await socket.ClosedWithAsync());
+        await AssertStillAnswersAsync();
+    }
+
+    [Fact]
+    public async Task A_message_larger_than_the_body_limit_closes_the_socket()
+    {
+        await using var socket = await GraphQLWebSocketClient.ConnectAsEditorAsync(api, await api.CreateTokenAsync(TokenRole.Editor));
+
+        await socket.SendAsync(new { type = "ping", payload = new { padding = new string('x', 300 * 1024) } });
+
+        Assert.Equal(1009, await socket.ClosedWithAsync());
+        await AssertStillAnswersAsync();
+    }
+
+    private async Task AssertStillAnswersAsync() =>
+        Assert.Equal("Query", (await api.CreateGraphQLClient().QueryAsync("{ __typename }"))["__typename"].Text());
+}
