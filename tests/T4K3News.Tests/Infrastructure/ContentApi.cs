@@ -15,7 +15,7 @@ namespace T4K3News.Tests.Infrastructure;
 /// </summary>
 public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    public string ConnectionString { get; private set; } = "";
+    public string ConnectionString { get; protected set; } = "";
     public StatementCounter Statements { get; } = new();
     public TestClock Clock { get; } = new();
 
@@ -74,6 +74,19 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
             services.AddSingleton<IInterceptor>(Statements);
             services.AddSingleton<TimeProvider>(Clock);
         });
+    }
+}
+
+/// <summary>A second server instance on the database of another, as behind a load balancer.</summary>
+public sealed class AnotherInstance(ContentApi first) : ContentApi
+{
+    protected override string? SeedsFolder => null;
+
+    public override Task InitializeAsync()
+    {
+        ConnectionString = first.ConnectionString;
+        StartServer();
+        return Task.CompletedTask;
     }
 }
 

@@ -57,6 +57,24 @@ public sealed class ArticleChangedSubscriptionTests(LiveApi api) : IClassFixture
     }
 
     [Fact]
+    public async Task A_change_made_through_another_server_instance_reaches_this_ones_subscribers()
+    {
+        await using var secondInstance = new AnotherInstance(api);
+        await secondInstance.InitializeAsync();
+        var token = await api.CreateTokenAsync(TokenRole.Editor);
+        var throughSecond = secondInstance.CreateGraphQLClient(token);
+        var article = await ArticleAsync(throughSecond, Ferry);
+        await using var socket = await GraphQLWebSocketClient.ConnectAsEditorAsync(api, token);
+        await socket.SubscribeAsync("1", ArticleChanged, new { id = article.Id });
+        await PingAsync(socket);
+
+        await RetitleAsync(throughSecond, article, "Ferry crews strike, as seen from the other server");
+        var heard = await socket.ReceiveAsync();
+
+        Assert.Equal("Ferry crews strike, as seen from the other server", heard!["payload"]!["data"]!["articleChanged"]!["article"]!["title"].Text());
+    }
+
+    [Fact]
     public async Task A_completed_subscription_hears_no_more_and_a_refused_write_is_never_announced()
     {
         var (token, editor) = await EditorAsync();
