@@ -28,9 +28,12 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ILogger<ArticleC
         return new Unsubscriber(this, observer);
     }
 
+    public const string ApplicationName = "t4k3news-change-feed";
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+    private TimeSpan delay = FirstRetryDelay;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -52,13 +55,21 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ILogger<ArticleC
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString) { KeepAlive = 30, Pooling = false }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString)
+        {
+            KeepAlive = 30,
+            Pooling = false,
+            ApplicationName = ApplicationName,
+        }.ConnectionString;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(stoppingToken);
         connection.Notification += (_, notification) => Publish(notification.Payload);
         await using (var listen = new NpgsqlCommand($"LISTEN {ArticleChange.Channel}", connection))
             await listen.ExecuteNonQueryAsync(stoppingToken);
         listening.TrySetResult();
+        if (delay != FirstRetryDelay)
+            log.LogInformation("Listening for article changes again");
+        delay = FirstRetryDelay;
 
         while (true)
             await connection.WaitAsync(stoppingToken);

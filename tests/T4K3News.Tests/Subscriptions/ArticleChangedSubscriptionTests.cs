@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using T4K3News.Api.Subscriptions;
 using T4K3News.Content.Auth;
 using T4K3News.Tests.Infrastructure;
 
@@ -72,6 +74,27 @@ public sealed class ArticleChangedSubscriptionTests(LiveApi api) : IClassFixture
         var heard = await socket.ReceiveAsync();
 
         Assert.Equal("Ferry crews strike, as seen from the other server", heard!["payload"]!["data"]!["articleChanged"]!["article"]!["title"].Text());
+    }
+
+    [Fact]
+    public async Task After_the_database_drops_the_change_feeds_connection_it_listens_again_and_changes_still_arrive()
+    {
+        var (token, editor) = await EditorAsync();
+        var article = await ArticleAsync(editor, Zelenskyy);
+        var listener = await FeedConnectionAsync(other: null);
+
+        await using (var db = api.CreateDbContext())
+            await db.Database.ExecuteSqlAsync($"SELECT pg_terminate_backend({listener})");
+        var relistener = await FeedConnectionAsync(other: listener);
+
+        await using var socket = await GraphQLWebSocketClient.ConnectAsEditorAsync(api, token);
+        await socket.SubscribeAsync("1", ArticleChanged, new { id = article.Id });
+        await PingAsync(socket);
+        await RetitleAsync(editor, article, "Heard after the outage");
+        var heard = await socket.ReceiveAsync();
+
+        Assert.NotEqual(listener, relistener);
+        Assert.Equal("Heard after the outage", heard!["payload"]!["data"]!["articleChanged"]!["article"]!["title"].Text());
     }
 
     [Fact]
@@ -173,6 +196,23 @@ public sealed class ArticleChangedSubscriptionTests(LiveApi api) : IClassFixture
         var current = (await editor.QueryAsync("query ($id: ID!) { node(id: $id) { ... on Article { version } } }", new { id = article.Id }))["node"]!["version"]!.GetValue<int>();
         var data = await editor.QueryAsync(UpdateTitle, new { input = new { id = article.Id, expectedVersion = current, title } });
         Assert.Null(data["updateArticle"]!["errors"]);
+    }
+
+    /// <summary>The process id of the database connection the server's change feed listens on (LISTEN done), once it is not <paramref name="other"/>.</summary>
+    private async Task<int> FeedConnectionAsync(int? other)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            await using var db = api.CreateDbContext();
+            var pid = await db.Database
+                .SqlQuery<int>($"SELECT pid AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND application_name = {ArticleChangeFeed.ApplicationName} AND query LIKE 'LISTEN%'")
+                .Cast<int?>().SingleOrDefaultAsync();
+            if (pid is { } found && found != other)
+                return found;
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The change feed did not connect.");
     }
 
     /// <summary>Messages are handled in order, so once the pong is back every earlier subscribe is listening.</summary>
