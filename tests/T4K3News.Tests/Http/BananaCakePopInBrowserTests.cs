@@ -34,6 +34,22 @@ public sealed class BananaCakePopInBrowserTests(KestrelContentApi api) : IClassF
         Assert.Equal(("night-trains-return-to-the-baltic-coast", "DRAFT"), (article["slug"].Text(), article["status"].Text()));
     }
 
+    [Fact]
+    public async Task An_editor_watches_the_desk_live_from_the_IDE_over_its_WebSocket()
+    {
+        var token = await api.CreateTokenAsync(TokenRole.Editor);
+
+        var result = await RunInIdeAsync("subscription { articleChanged { changedFields article { title status } } }", $"Bearer {token}");
+
+        Assert.Equal(api.GraphQLUrl.Replace("http://", "ws://"), result["webSocket"].Text());
+        Assert.Equal($"Bearer {token}", result["sentAuthorization"].Text());
+        Assert.Empty(result["offMachineRequests"]!.AsArray());
+        var change = result["answer"]!["data"]!["articleChanged"]!;
+        Assert.Equal(["created"], change["changedFields"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.StartsWith("Live from the desk", change["article"]!["title"].Text());
+        Assert.Equal("DRAFT", change["article"]!["status"].Text());
+    }
+
     private async Task<JsonNode> RunInIdeAsync(string operation, string? authorization = null)
     {
         if (!File.Exists("/usr/bin/chromium") && Environment.GetEnvironmentVariable("CHROMIUM") is null)
