@@ -51,6 +51,15 @@ public sealed class ArticleLoaders
                 .ToListAsync(ct);
             return Group(rows, r => r.ArticleId, r => r.Related);
         }, []);
+
+        Revisions = new(async (ids, ct) =>
+        {
+            if (!access.SeesUnpublished)
+                return new Dictionary<int, ArticleRevision?>();
+            var wanted = ids.Select(id => (long)id).ToList();
+            await using var db = await databases.CreateDbContextAsync(ct);
+            return await db.ArticleRevisions.Where(r => wanted.Contains(r.Id)).ToDictionaryAsync(r => checked((int)r.Id), r => (ArticleRevision?)r, ct);
+        }, null);
     }
 
     public BatchLoader<int, Article?> ById { get; }
@@ -61,6 +70,9 @@ public sealed class ArticleLoaders
     public BatchLoader<int, IReadOnlyList<Callout>> Callouts { get; }
     public BatchLoader<int, IReadOnlyList<Tag>> Tags { get; }
     public BatchLoader<int, IReadOnlyList<Article>> Related { get; }
+
+    /// <summary>Revisions by id, for editors; nobody else sees any.</summary>
+    public BatchLoader<int, ArticleRevision?> Revisions { get; }
 
     private static BatchLoader<int, IReadOnlyList<TPart>> PartsLoader<TPart>(IDbContextFactory<ContentDbContext> databases)
         where TPart : class, IArticlePart =>

@@ -15,7 +15,9 @@ public sealed class ArticleRevisionType : ObjectGraphType<ArticleRevision>
     public ArticleRevisionType()
     {
         Name = TypeName;
-        Description = "The article as it stood after one successful write.";
+        Description = "The article as it stood after one successful write (editors only).";
+        Interface<NodeInterface>();
+        IsTypeOf = source => source is ArticleRevision;
         Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode(TypeName, checked((int)c.Source.Id)));
         Field<NonNullGraphType<IntGraphType>>("version").Resolve(c => c.Source.Version);
         Field<NonNullGraphType<StringGraphType>>("author").Description("The name of the token that wrote it, or \"import\".").Resolve(c => c.Source.Author);

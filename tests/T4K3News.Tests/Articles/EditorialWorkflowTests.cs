@@ -300,6 +300,23 @@ public sealed class EditorialWorkflowTests(ContentApi api) : IClassFixture<Conte
     }
 
     [Fact]
+    public async Task A_revision_is_a_node_that_editors_can_fetch_by_its_id_and_readers_cannot()
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+        await CreateDraftAsync(editor, "Revision as a node");
+        var listed = await editor.QueryAsync("""{ article(slug: "revision-as-a-node") { revisions { nodes { id } } } }""");
+        var revisionId = listed["article"]!["revisions"]!["nodes"]![0]!["id"].Text();
+        const string byId = "query ($id: ID!) { node(id: $id) { __typename id ... on ArticleRevision { version title changedFields } } }";
+
+        var forEditor = await editor.QueryAsync(byId, new { id = revisionId });
+        var forReader = await api.CreateGraphQLClient().QueryAsync(byId, new { id = revisionId });
+
+        Assert.Equal(("ArticleRevision", revisionId), (forEditor["node"]!["__typename"].Text(), forEditor["node"]!["id"].Text()));
+        Assert.Equal(("Revision as a node", 1), (forEditor["node"]!["title"].Text(), forEditor["node"]!["version"]!.GetValue<int>()));
+        Assert.Null(forReader["node"]);
+    }
+
+    [Fact]
     public async Task Only_admins_delete_permanently_and_read_the_audit_log()
     {
         var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
