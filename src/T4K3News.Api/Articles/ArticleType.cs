@@ -63,7 +63,16 @@ public sealed class HeroImageType : ObjectGraphType<Article>
 
 public sealed class PublicationType : AutoRegisteringObjectGraphType<Publication>
 {
-    public PublicationType() : base(p => p.Id) => Description = "The site an article appears on.";
+    public const string TypeName = "Publication";
+
+    public PublicationType() : base(p => p.Id)
+    {
+        Name = TypeName;
+        Description = "The site an article appears on.";
+        Interface<NodeInterface>();
+        IsTypeOf = source => source is Publication;
+        Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id));
+    }
 }
 
 public sealed class TakeawayType : AutoRegisteringObjectGraphType<Takeaway>

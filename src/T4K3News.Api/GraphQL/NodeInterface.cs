@@ -43,6 +43,7 @@ public static class NodeQueries
             ArticleType.TypeName => services.GetRequiredService<ArticleLoaders>().ById.Load(key),
             TagType.TypeName => services.GetRequiredService<TagLoaders>().ById.Load(key),
             ArticleRevisionType.TypeName => services.GetRequiredService<ArticleLoaders>().Revisions.Load(key),
+            PublicationType.TypeName => services.GetRequiredService<ArticleLoaders>().Publications.Load(key),
             _ => throw new ExecutionError($"'{id}' is not the ID of a known type.") { Code = ErrorCodes.InvalidId },
         };
     }

@@ -104,6 +104,18 @@ public sealed class SeedArticleTests(ContentApi api) : IClassFixture<ContentApi>
     }
 
     [Fact]
+    public async Task The_publication_an_article_belongs_to_is_a_node_too()
+    {
+        var client = api.CreateGraphQLClient();
+        var publication = (await client.QueryAsync("""{ article(slug: "zelenskyy-calls-for-new-round-of-peace-talks-with-russia") { publication { id name } } }"""))["article"]!["publication"]!;
+
+        var node = await client.QueryAsync("query ($id: ID!) { node(id: $id) { __typename ... on Publication { name } } }", new { id = publication["id"].Text() });
+
+        Assert.Equal(("Publication", "T4K3.news"), (node["node"]!["__typename"].Text(), node["node"]!["name"].Text()));
+        Assert.Equal("T4K3.news", publication["name"].Text());
+    }
+
+    [Fact]
     public async Task An_unknown_slug_gives_null_not_an_error()
     {
         var data = await api.CreateGraphQLClient().QueryAsync("""{ article(slug: "no-such-article") { title } }""");
