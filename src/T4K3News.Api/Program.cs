@@ -27,6 +27,7 @@ builder.Services.AddOptions<GraphQLHttpOptions>().BindConfiguration(GraphQLHttpO
 builder.Services.AddSingleton<GraphQLHttpEndpoint>();
 builder.Services.AddSingleton<T4K3News.Api.PersistedQueries.PersistedQueryStore>();
 builder.Services.AddEndpointProtection(builder.Configuration);
+builder.Services.AddHealthEndpoints();
 builder.Services.AddGraphQL(graphQL => graphQL
     .AddSchema<ContentSchema>()
     .AddSystemTextJson()
@@ -65,6 +66,7 @@ app.UseCors();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.MapBananaCakePop();
+app.MapHealthEndpoints();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
 app.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint, T4K3News.Api.Subscriptions.GraphQLWebSockets sockets) =>
         http.WebSockets.IsWebSocketRequest ? sockets.HandleAsync(http) : endpoint.HandleAsync(http))
