@@ -10,7 +10,6 @@ public sealed class LiveApi : ContentApi
 {
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["GraphQL:ConnectionInitTimeout"] = "00:00:01",
         ["GraphQL:MaxSubscriptionsPerConnection"] = "3",
     };
 }

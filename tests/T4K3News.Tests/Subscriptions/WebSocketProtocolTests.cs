@@ -17,14 +17,6 @@ public sealed class WebSocketProtocolTests(LiveApi api) : IClassFixture<LiveApi>
         await AssertStillAnswersAsync();
     }
 
-    [Fact]
-    public async Task A_client_that_does_not_initialise_in_time_is_closed_with_4408()
-    {
-        await using var socket = await GraphQLWebSocketClient.ConnectAsync(api);
-
-        Assert.Equal(4408, await socket.ClosedWithAsync());
-    }
-
     [Theory]
     [InlineData("no payload", null)]
     [InlineData("unknown token", "Bearer t4k_not-a-token")]
@@ -98,4 +90,22 @@ public sealed class WebSocketProtocolTests(LiveApi api) : IClassFixture<LiveApi>
 
     private async Task AssertStillAnswersAsync() =>
         Assert.Equal("Query", (await api.CreateGraphQLClient().QueryAsync("{ __typename }"))["__typename"].Text());
+}
+
+public sealed class ImpatientSocketApi : ContentApi
+{
+    protected override string? SeedsFolder => null;
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["GraphQL:ConnectionInitTimeout"] = "00:00:01" };
+}
+
+public sealed class ConnectionInitTimeoutTests(ImpatientSocketApi api) : IClassFixture<ImpatientSocketApi>
+{
+    [Fact]
+    public async Task A_client_that_does_not_initialise_in_time_is_closed_with_4408()
+    {
+        await using var socket = await GraphQLWebSocketClient.ConnectAsync(api);
+
+        Assert.Equal(4408, await socket.ClosedWithAsync());
+    }
 }
