@@ -14,11 +14,8 @@ public sealed class ArticleRevisionType : ObjectGraphType<ArticleRevision>
 
     public ArticleRevisionType()
     {
-        Name = TypeName;
+        this.ImplementNode(TypeName, revision => checked((int)revision.Id));
         Description = "The article as it stood after one successful write (editors only).";
-        Interface<NodeInterface>();
-        IsTypeOf = source => source is ArticleRevision;
-        Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode(TypeName, checked((int)c.Source.Id)));
         Field<NonNullGraphType<IntGraphType>>("version").Resolve(c => c.Source.Version);
         Field<NonNullGraphType<StringGraphType>>("author").Description("The name of the token that wrote it, or \"import\".").Resolve(c => c.Source.Author);
         Field<NonNullGraphType<DateTimeGraphType>>("createdAt").Resolve(c => c.Source.CreatedAt);

@@ -17,12 +17,9 @@ public sealed class ArticleType : AutoRegisteringObjectGraphType<Article>
             a => a.SourceFile, a => a.SourceHash, a => a.ImportedVersion,
             a => a.Takeaways, a => a.Quotes, a => a.Highlights, a => a.Callouts, a => a.ArticleTags, a => a.RelatedArticles)
     {
-        Name = TypeName;
+        this.ImplementNode(TypeName, article => article.Id);
         Description = "A news article: its text, its ordered parts and where it stands in the publishing workflow.";
-        Interface<NodeInterface>();
-        IsTypeOf = source => source is Article;
 
-        Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id));
         Field<HeroImageType>("heroImage")
             .Description("The image at the top of the article; null when it has none.")
             .Resolve(c => c.Source.HeroImageAltText is null && c.Source.HeroImageCaption is null ? null : c.Source);
@@ -67,11 +64,8 @@ public sealed class PublicationType : AutoRegisteringObjectGraphType<Publication
 
     public PublicationType() : base(p => p.Id)
     {
-        Name = TypeName;
+        this.ImplementNode(TypeName, publication => publication.Id);
         Description = "The site an article appears on.";
-        Interface<NodeInterface>();
-        IsTypeOf = source => source is Publication;
-        Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id));
     }
 }
 

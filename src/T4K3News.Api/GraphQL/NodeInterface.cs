@@ -16,6 +16,18 @@ public sealed class NodeInterface : InterfaceGraphType
     }
 }
 
+public static class NodeTypes
+{
+    /// <summary>Makes an entity's type a <c>Node</c> named <paramref name="typeName"/>, whose id is the global id of its key.</summary>
+    public static void ImplementNode<T>(this ObjectGraphType<T> type, string typeName, Func<T, int> key)
+    {
+        type.Name = typeName;
+        type.Interface<NodeInterface>();
+        type.IsTypeOf = source => source is T;
+        type.Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode(typeName, key(c.Source)));
+    }
+}
+
 /// <summary>Global object identification: <c>node(id:)</c> and <c>nodes(ids:)</c> for every type that implements Node.</summary>
 public static class NodeQueries
 {

@@ -12,12 +12,9 @@ public sealed class TagType : AutoRegisteringObjectGraphType<Tag>
 
     public TagType() : base(t => t.Id)
     {
-        Name = TypeName;
+        this.ImplementNode(TypeName, tag => tag.Id);
         Description = "A subject articles are filed under.";
-        Interface<NodeInterface>();
-        IsTypeOf = source => source is Tag;
 
-        Field<NonNullGraphType<IdGraphType>>("id").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id));
         Field<NonNullGraphType<IntGraphType>>("articleCount")
             .Description("How many published articles carry this tag.")
             .Resolve(c => c.RequestServices!.GetRequiredService<TagLoaders>().PublishedArticleCounts.Load(c.Source.Id));
