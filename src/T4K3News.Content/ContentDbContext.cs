@@ -36,8 +36,10 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
             .Select(e => new ArticleChange(e.Entity.Id, e.Entity.Version, ["deleted"], DeletedBy ?? "unknown", Deleted: true)).ToList();
 
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        foreach (var change in revisions.Select(ArticleChange.Of).Concat(deletions))
-            await Database.ExecuteSqlAsync($"SELECT pg_notify({ArticleChange.Channel}, {change.ToJson()})", cancellationToken);
+        var payloads = revisions.Select(ArticleChange.Of).Concat(deletions).Select(change => change.ToJson()).ToArray();
+        if (payloads.Length > 0)
+            // One statement however many articles a write touched (a tag merge may touch thousands).
+            await Database.ExecuteSqlAsync($"SELECT pg_notify({ArticleChange.Channel}, payload) FROM unnest({payloads}) AS payload", cancellationToken);
         return saved;
     }
 

@@ -10,10 +10,14 @@ namespace T4K3News.Api.Subscriptions;
 /// </summary>
 public sealed class ArticleChangeFeed(ContentDatabase database, ILogger<ArticleChangeFeed> log) : BackgroundService, IObservable<ArticleChange>
 {
+    /// <summary>How the feed's connection shows in pg_stat_activity.</summary>
+    public const string ApplicationName = "t4k3news-change-feed";
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(30);
     private readonly Lock gate = new();
     private IObserver<ArticleChange>[] observers = [];
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TimeSpan delay = FirstRetryDelay;
 
     /// <summary>Completes once the feed listens, so that a subscriber cannot miss a change committed after it subscribed.</summary>
     public Task Listening => listening.Task;
@@ -27,10 +31,6 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ILogger<ArticleC
             observers = [.. observers, observer];
         return new Unsubscriber(this, observer);
     }
-
-    public const string ApplicationName = "t4k3news-change-feed";
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
-    private TimeSpan delay = FirstRetryDelay;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
