@@ -24,7 +24,7 @@ public sealed class ArticleChangedSubscriptionTests(LiveApi api) : IClassFixture
         subscription ($id: ID) { articleChanged(id: $id) { articleId version changedFields author deleted article { slug title } } }
         """;
 
-    private const string UpdateTitle = """
+    private const string UpdateArticle = """
         mutation ($input: UpdateArticleInput!) { updateArticle(input: $input) { article { version } errors { __typename } } }
         """;
 
@@ -97,6 +97,30 @@ public sealed class ArticleChangedSubscriptionTests(LiveApi api) : IClassFixture
     }
 
     [Fact]
+    public async Task A_write_that_changes_several_articles_announces_each_of_them()
+    {
+        var (token, editor) = await EditorAsync();
+        var tag = (await editor.QueryAsync("""mutation { createTag(input: { name: "Briefly everywhere" }) { tag { id } } }"""))["createTag"]!["tag"]!["id"].Text();
+        var tagged = new List<string>();
+        foreach (var slug in new[] { Zelenskyy, Ferry })
+        {
+            var article = (await editor.QueryAsync("query ($slug: String!) { article(slug: $slug) { id version tags { id } } }", new { slug }))["article"]!;
+            var tagIds = article["tags"].Texts("id").Append(tag).ToArray();
+            await editor.QueryAsync(UpdateArticle, new { input = new { id = article["id"].Text(), expectedVersion = article["version"]!.GetValue<int>(), tagIds } });
+            tagged.Add(article["id"].Text()!);
+        }
+
+        await using var socket = await GraphQLWebSocketClient.ConnectAsEditorAsync(api, token);
+        await socket.SubscribeAsync("all", ArticleChanged);
+        await PingAsync(socket);
+        await editor.QueryAsync("mutation ($id: ID!) { deleteTag(input: { id: $id, force: true }) { errors { __typename } } }", new { id = tag });
+        var heard = new[] { await socket.ReceiveAsync(), await socket.ReceiveAsync() }.Select(m => m!["payload"]!["data"]!["articleChanged"]!).ToList();
+
+        Assert.Equal(tagged.Order(), heard.Select(c => c["articleId"].Text()).Order());
+        Assert.All(heard, c => Assert.Equal(["tags"], c["changedFields"]!.AsArray().Select(f => f!.GetValue<string>())));
+    }
+
+    [Fact]
     public async Task A_completed_subscription_hears_no_more_and_a_refused_write_is_never_announced()
     {
         var (token, editor) = await EditorAsync();
@@ -107,7 +131,7 @@ public sealed class ArticleChangedSubscriptionTests(LiveApi api) : IClassFixture
         await socket.SendAsync(new { id = "stopped", type = "complete" });
         await PingAsync(socket);
 
-        var refused = await editor.QueryAsync(UpdateTitle, new { input = new { id = article.Id, expectedVersion = article.Version + 5, title = "Never written" } });
+        var refused = await editor.QueryAsync(UpdateArticle, new { input = new { id = article.Id, expectedVersion = article.Version + 5, title = "Never written" } });
         await RetitleAsync(editor, article, "Kyiv upgrades its grid");
         var heard = await socket.ReceiveAsync();
         await PingAsync(socket);
@@ -193,7 +217,7 @@ public sealed class ArticleChangedSubscriptionTests(LiveApi api) : IClassFixture
     private static async Task RetitleAsync(GraphQLClient editor, (string Id, int Version) article, string title)
     {
         var current = (await editor.QueryAsync("query ($id: ID!) { node(id: $id) { ... on Article { version } } }", new { id = article.Id }))["node"]!["version"]!.GetValue<int>();
-        var data = await editor.QueryAsync(UpdateTitle, new { input = new { id = article.Id, expectedVersion = current, title } });
+        var data = await editor.QueryAsync(UpdateArticle, new { input = new { id = article.Id, expectedVersion = current, title } });
         Assert.Null(data["updateArticle"]!["errors"]);
     }
 
