@@ -35,18 +35,9 @@ builder.Services.AddGraphQL(graphQL => graphQL
     .AddErrorInfoProvider<SafeErrorInfoProvider>()
     .AddValidationRule<T4K3News.Api.GraphQL.Limits.DocumentLimitsRule>()
     .AddValidationRule<T4K3News.Api.GraphQL.Limits.IntrospectionSwitchRule>()
+    .AddValidationRule<T4K3News.Api.GraphQL.Limits.InputLimitsRule>()
     .AddComplexityAnalyzer((complexity, services) =>
-    {
-        var limits = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphQLHttpOptions>>().Value;
-        complexity.MaxDepth = limits.MaxDepth;
-        complexity.MaxComplexity = limits.MaxComplexity;
-        // Introspection's size is bounded by the schema, not the data: depth, alias and field limits still apply to it.
-        var countData = complexity.DefaultComplexityImpactDelegate;
-        complexity.DefaultComplexityImpactDelegate = field =>
-            field.FieldDefinition.Name.StartsWith("__", StringComparison.Ordinal) || field.ParentType.Name.StartsWith("__", StringComparison.Ordinal)
-                ? new GraphQL.Validation.Complexity.FieldComplexityResult(0, 1)
-                : countData(field);
-    }));
+        T4K3News.Api.GraphQL.Limits.CostModel.Configure(complexity, services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphQLHttpOptions>>().Value)));
 
 var app = builder.Build();
 var stopping = app.Lifetime.ApplicationStopping;

@@ -8,10 +8,11 @@ public static class ErrorCodes
     public const string InvalidCursor = "INVALID_CURSOR";
     public const string InvalidFilter = "INVALID_FILTER";
     public const string InvalidId = "INVALID_ID";
+    public const string TooManyIds = "TOO_MANY_IDS";
+    public const string InputTooLarge = "INPUT_TOO_LARGE";
     public const string RequestMalformed = "REQUEST_MALFORMED";
     public const string QueryMissing = "QUERY_MISSING";
     public const string SyntaxError = "SYNTAX_ERROR";
-    public const string OperationNotFound = "OPERATION_NOT_FOUND";
     public const string MutationOverGet = "MUTATION_OVER_GET_NOT_ALLOWED";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string NotAcceptable = "NOT_ACCEPTABLE";

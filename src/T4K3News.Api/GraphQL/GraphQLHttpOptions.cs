@@ -26,6 +26,18 @@ public sealed class GraphQLHttpOptions
     /// <summary>The most field selections written in one document.</summary>
     public int MaxFields { get; set; } = 1_000;
 
+    /// <summary>The most items any list inside an argument may hold: a filter's and/or/in/nin, a mutation input's lists.</summary>
+    public int MaxInputListItems { get; set; } = 100;
+
+    /// <summary>How deeply input objects may nest inside one argument (each and/or/some level of a filter counts).</summary>
+    public int MaxInputDepth { get; set; } = 10;
+
+    /// <summary>The most clauses an <c>order</c> argument may hold.</summary>
+    public int MaxSortFields { get; set; } = 10;
+
+    /// <summary>The most ids one <c>nodes(ids:)</c> may ask for.</summary>
+    public int MaxNodeIds { get; set; } = 50;
+
     /// <summary>How long one operation may run before it is stopped with REQUEST_TIMEOUT.</summary>
     public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

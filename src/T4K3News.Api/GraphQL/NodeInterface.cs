@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using T4K3News.Api.Articles;
+using T4K3News.Api.GraphQL.Limits;
 using T4K3News.Api.Tags;
 
 namespace T4K3News.Api.GraphQL;
@@ -40,8 +41,23 @@ public static class NodeQueries
 
         query.Field<NonNullGraphType<ListGraphType<NodeInterface>>>("nodes")
             .Description("Lookup nodes by a list of IDs.")
-            .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<IdGraphType>>>>("ids", "The list of node IDs.")
-            .Resolve(context => context.GetArgument<List<string>>("ids").Select(id => Load(context, id)).ToList());
+            .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<IdGraphType>>>>("ids", "The list of node IDs.", ids => ids.WithKind(InputKind.NodeIds))
+            .Resolve(context => context.GetArgument<List<string>>("ids").Select((id, index) => LoadOrReport(context, id, index)).ToList());
+    }
+
+    /// <summary>A bad id nulls its own entry, with an error at that entry's path; the other entries still load.</summary>
+    private static object? LoadOrReport(IResolveFieldContext context, string id, int index)
+    {
+        try
+        {
+            return Load(context, id);
+        }
+        catch (ExecutionError error)
+        {
+            error.Path = [.. context.Path, index];
+            context.Errors.Add(error);
+            return null;
+        }
     }
 
     private static object? Load(IResolveFieldContext context, string id)

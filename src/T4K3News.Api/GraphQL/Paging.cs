@@ -8,6 +8,13 @@ using T4K3News.Content;
 
 namespace T4K3News.Api.GraphQL;
 
+/// <summary>
+/// The rows [Start, Start + Size) of an ordered list. <paramref name="End"/> is where 'before' (or the end, for 'last')
+/// cuts the list; <paramref name="HasEarlierRows"/> says whether rows between 'after' and the page were left out;
+/// <paramref name="Backward"/> is paging with 'last', where the row at 'before' itself shows that a next page exists.
+/// </summary>
+public sealed record PageWindow(int Start, int Size, int? End, bool HasEarlierRows, bool Backward);
+
 public sealed record PageInfo(bool HasNextPage, bool HasPreviousPage, string? StartCursor, string? EndCursor);
 
 public sealed record Edge<T>(string Cursor, T Node);
@@ -41,28 +48,29 @@ public sealed record PagingArguments(int? First, int? Last, int? After, int? Bef
     /// <summary>'last' without 'before' counts back from the end, so the total must be known first.</summary>
     public bool NeedsTotal => Last is not null && Before is null;
 
-    /// <summary>The offset and size of the page; <paramref name="total"/> is needed when <see cref="NeedsTotal"/>.</summary>
-    public (int Start, int Size) Window(int? total = null)
+    /// <summary>The rows of the page; <paramref name="total"/> is needed when <see cref="NeedsTotal"/>.</summary>
+    public PageWindow Window(int? total = null)
     {
         var start = After + 1 ?? 0;
         var end = Before ?? (NeedsTotal ? total ?? throw new InvalidOperationException("The total is needed for 'last'.") : null);
         if (Last is { } takeLast)
         {
             var from = Math.Max(start, end!.Value - takeLast);
-            return (from, Math.Max(0, end.Value - from));
+            return new PageWindow(from, Math.Max(0, end.Value - from), end, HasEarlierRows: from > start, Backward: true);
         }
 
         var wanted = First ?? Paging.DefaultPageSize;
-        return (start, end is { } stop ? Math.Max(0, Math.Min(wanted, stop - start)) : wanted);
+        return new PageWindow(start, end is { } stop ? Math.Max(0, Math.Min(wanted, stop - start)) : wanted, end, HasEarlierRows: start > 0, Backward: false);
     }
 
-    /// <summary>The connection for the rows fetched for <see cref="Window"/> (one more than its size when there are more).</summary>
-    public static Connection<T> ToConnection<T>((int Start, int Size) window, IReadOnlyList<T> rows, Func<CancellationToken, IDataLoaderResult<int>> countTotal)
+    /// <summary>The connection for the rows fetched for <paramref name="window"/> (one more than its size when there are more).</summary>
+    public static Connection<T> ToConnection<T>(PageWindow window, IReadOnlyList<T> rows, Func<CancellationToken, IDataLoaderResult<int>> countTotal)
     {
         var edges = rows.Take(window.Size).Select((node, i) => new Edge<T>(EncodeCursor(window.Start + i), node)).ToList();
         var pageInfo = new PageInfo(
-            HasNextPage: rows.Count > window.Size,
-            HasPreviousPage: window.Start > 0,
+            // Paging forwards, the row after the page counts only when it lies before 'before'.
+            HasNextPage: rows.Count > window.Size && (window.Backward || window.End is not { } end || window.Start + window.Size < end),
+            HasPreviousPage: window.HasEarlierRows,
             StartCursor: edges.FirstOrDefault()?.Cursor,
             EndCursor: edges.LastOrDefault()?.Cursor);
         return new Connection<T>(edges, pageInfo, countTotal);
@@ -79,6 +87,8 @@ public sealed record PagingArguments(int? First, int? Last, int? After, int? Bef
             };
     }
 
+    private const int MaxCursorLength = 64;
+
     private static string EncodeCursor(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes(offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     private static int? DecodeCursor(string? cursor, string argument)
@@ -86,8 +96,10 @@ public sealed record PagingArguments(int? First, int? Last, int? After, int? Bef
         if (cursor is null)
             return null;
         var bytes = new byte[cursor.Length];
-        if (Convert.TryFromBase64String(cursor, bytes, out var length)
-            && int.TryParse(Encoding.UTF8.GetString(bytes, 0, length), System.Globalization.NumberStyles.None, null, out var offset))
+        if (cursor.Length <= MaxCursorLength
+            && Convert.TryFromBase64String(cursor, bytes, out var length)
+            && int.TryParse(Encoding.UTF8.GetString(bytes, 0, length), System.Globalization.NumberStyles.None, null, out var offset)
+            && offset <= Paging.MaxOffset)
             return offset;
         throw new ExecutionError($"'{argument}' is not a cursor this server gave out.") { Code = ErrorCodes.InvalidCursor };
     }
@@ -101,6 +113,9 @@ public static class Paging
 {
     public const int DefaultPageSize = 10;
     public const int MaxPageSize = 50;
+
+    /// <summary>The deepest row an offset cursor may point at; far beyond any list, and far from overflowing.</summary>
+    public const int MaxOffset = 100_000_000;
 
     public static FieldBuilder<TSource, TReturn> PagingArguments<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field) => field
         .Argument<IntGraphType>("first", $"Returns the first n items (at most {MaxPageSize}).")

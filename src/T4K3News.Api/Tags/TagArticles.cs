@@ -42,7 +42,7 @@ public sealed class TagArticles(IDbContextFactory<ContentDbContext> databases, A
         private readonly BatchLoader<int, Connection<Article>> pages;
         private readonly BatchLoader<int, int> totals;
 
-        public Batch(IDbContextFactory<ContentDbContext> databases, ArticleAccess access, (int Start, int Size) window, object? where, List<object?>? order)
+        public Batch(IDbContextFactory<ContentDbContext> databases, ArticleAccess access, PageWindow window, object? where, List<object?>? order)
         {
             IQueryable<Article> Filtered(ContentDbContext db) => ArticleFiltering.Apply(access.Articles(db).AsNoTracking(), where, order);
 

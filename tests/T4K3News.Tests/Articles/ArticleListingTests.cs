@@ -55,12 +55,49 @@ public sealed class ArticleListingTests(NewsroomApi api) : IClassFixture<Newsroo
         Assert.True(before["articles"]!["pageInfo"]!["hasNextPage"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task First_with_before_has_a_next_page_only_when_rows_remain_before_the_cursor()
+    {
+        const string query = "query ($after: String, $before: String, $first: Int) { articles(first: $first, after: $after, before: $before, order: [{ title: ASC }]) { nodes { title } pageInfo { hasNextPage hasPreviousPage } } }";
+        var cursors = (await client.QueryAsync("{ articles(first: 10, order: [{ title: ASC }]) { edges { cursor } } }"))["articles"]!["edges"]!.AsArray()
+            .Select(e => e!["cursor"].Text()).ToList();
+
+        var cutByBefore = (await client.QueryAsync(query, new { after = cursors[0], before = cursors[4], first = 5 }))["articles"]!;
+        var cutByFirst = (await client.QueryAsync(query, new { after = cursors[0], before = cursors[9], first = 3 }))["articles"]!;
+
+        Assert.Equal(["Story 02", "Story 03", "Story 04"], cutByBefore["nodes"].Texts("title"));
+        Assert.False(cutByBefore["pageInfo"]!["hasNextPage"]!.GetValue<bool>());
+        Assert.Equal(["Story 02", "Story 03", "Story 04"], cutByFirst["nodes"].Texts("title"));
+        Assert.True(cutByFirst["pageInfo"]!["hasNextPage"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Last_with_after_has_a_previous_page_only_when_rows_remain_after_the_cursor()
+    {
+        const string query = "query ($after: String, $before: String, $last: Int) { articles(last: $last, after: $after, before: $before, order: [{ title: ASC }]) { nodes { title } pageInfo { hasNextPage hasPreviousPage } } }";
+        var cursors = (await client.QueryAsync("{ articles(first: 10, order: [{ title: ASC }]) { edges { cursor } } }"))["articles"]!["edges"]!.AsArray()
+            .Select(e => e!["cursor"].Text()).ToList();
+
+        var cutByAfter = (await client.QueryAsync(query, new { after = cursors[0], before = cursors[4], last = 5 }))["articles"]!;
+        var cutByLast = (await client.QueryAsync(query, new { after = cursors[0], before = cursors[9], last = 3 }))["articles"]!;
+
+        Assert.Equal(["Story 02", "Story 03", "Story 04"], cutByAfter["nodes"].Texts("title"));
+        Assert.False(cutByAfter["pageInfo"]!["hasPreviousPage"]!.GetValue<bool>());
+        Assert.True(cutByAfter["pageInfo"]!["hasNextPage"]!.GetValue<bool>());
+        Assert.Equal(["Story 07", "Story 08", "Story 09"], cutByLast["nodes"].Texts("title"));
+        Assert.True(cutByLast["pageInfo"]!["hasPreviousPage"]!.GetValue<bool>());
+    }
+
     [Theory]
     [InlineData("first: 51", "PAGE_SIZE_TOO_LARGE")]
     [InlineData("last: 500", "PAGE_SIZE_TOO_LARGE")]
     [InlineData("first: -1", "INVALID_PAGING_ARGUMENTS")]
     [InlineData("first: 2, last: 2", "INVALID_PAGING_ARGUMENTS")]
     [InlineData("after: \"not a cursor\"", "INVALID_CURSOR")]
+    [InlineData("after: \"MjE0NzQ4MzY0Nw==\"", "INVALID_CURSOR")] // int.MaxValue: once a database error
+    [InlineData("after: \"LTE=\"", "INVALID_CURSOR")] // -1
+    [InlineData("before: \"OTk5OTk5OTk5OTk5OTk5OTk5OTk5\"", "INVALID_CURSOR")] // beyond any integer
+    [InlineData("after: \"\"", "INVALID_CURSOR")]
     public async Task Paging_arguments_out_of_bounds_are_refused_with_a_code(string arguments, string code)
     {
         var response = await client.PostAsync($"{{ articles({arguments}) {{ nodes {{ title }} }} }}");

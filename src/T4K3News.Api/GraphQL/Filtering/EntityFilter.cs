@@ -55,7 +55,7 @@ public sealed class EntityFilter<T>
             {
                 var parts = AsList(value).Select(item => Build(entity, item)).ToList();
                 if (parts.Count > 0)
-                    conditions.Add(parts.Aggregate(name == "and" ? Expression.AndAlso : Expression.OrElse));
+                    conditions.Add(Comparisons.Balanced(parts, name == "and" ? Expression.AndAlso : Expression.OrElse));
                 continue;
             }
 
@@ -65,7 +65,7 @@ public sealed class EntityFilter<T>
             conditions.Add(field.Compare(selected, AsObject(value)));
         }
 
-        return conditions.Count == 0 ? Expression.Constant(true) : conditions.Aggregate(Expression.AndAlso);
+        return conditions.Count == 0 ? Expression.Constant(true) : Comparisons.Balanced(conditions, Expression.AndAlso);
     }
 
     private EntityFilter<T> Add(string name, Type graphType, LambdaExpression selector, Func<Expression, IDictionary<string, object?>, Expression> compare)
@@ -112,7 +112,7 @@ internal static class Comparisons
             {
                 var parts = EntityFilter<object>.AsList(operand).Select(o => String(value, EntityFilter<object>.AsObject(o))).ToList();
                 if (parts.Count > 0)
-                    conditions.Add(parts.Aggregate(operation == "and" ? Expression.AndAlso : Expression.OrElse));
+                    conditions.Add(Balanced(parts, operation == "and" ? Expression.AndAlso : Expression.OrElse));
                 continue;
             }
 
@@ -203,7 +203,25 @@ internal static class Comparisons
     }
 
     private static Expression All(List<Expression> conditions) =>
-        conditions.Count == 0 ? Expression.Constant(true) : conditions.Aggregate(Expression.AndAlso);
+        conditions.Count == 0 ? Expression.Constant(true) : Balanced(conditions, Expression.AndAlso);
+
+    /// <summary>
+    /// Joins conditions as a balanced tree, not a chain: n conditions nest log2(n) deep, so EF Core's recursive
+    /// expression visitors and PostgreSQL's parser never see a deep tree whatever a filter holds.
+    /// </summary>
+    public static Expression Balanced(IReadOnlyList<Expression> conditions, Func<Expression, Expression, Expression> join)
+    {
+        var level = conditions.ToList();
+        while (level.Count > 1)
+        {
+            var next = new List<Expression>((level.Count + 1) / 2);
+            for (var i = 0; i < level.Count; i += 2)
+                next.Add(i + 1 < level.Count ? join(level[i], level[i + 1]) : level[i]);
+            level = next;
+        }
+
+        return level[0];
+    }
 
     /// <summary>Values go in as closure members, not constants, so EF Core sends them as SQL parameters.</summary>
     private static Expression Parameter<TValue>(TValue value) =>

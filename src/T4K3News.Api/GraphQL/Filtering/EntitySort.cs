@@ -68,7 +68,10 @@ public sealed class EntitySort<T>
     }
 }
 
-public abstract class SortInputType<T> : InputObjectGraphType
+/// <summary>Marks the <c>order</c> inputs, whose size is limited and costed as a sort.</summary>
+public interface ISortInputType;
+
+public abstract class SortInputType<T> : InputObjectGraphType, ISortInputType
 {
     protected SortInputType(string name, EntitySort<T> sort)
     {
@@ -78,7 +81,10 @@ public abstract class SortInputType<T> : InputObjectGraphType
     }
 }
 
-public abstract class FilterInputType<T> : InputObjectGraphType
+/// <summary>Marks the <c>where</c> inputs, whose size is limited and costed as a filter.</summary>
+public interface IFilterInputType;
+
+public abstract class FilterInputType<T> : InputObjectGraphType, IFilterInputType
 {
     protected FilterInputType(string name, EntityFilter<T> filter, Type selfType)
     {
