@@ -10,8 +10,6 @@ namespace T4K3News.Content.Tags;
 /// </summary>
 public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, TimeProvider clock)
 {
-    public const int MaxNameLength = 100;
-
     public async Task<EditResult<Tag>> CreateAsync(string name, string? slug, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -126,10 +124,10 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
         var errors = new List<EditError>();
         if (string.IsNullOrWhiteSpace(tag.Name))
             errors.Add(new ValidationError("name", "Required: it cannot be empty."));
-        else if (tag.Name.Length > MaxNameLength)
-            errors.Add(new ValidationError("name", $"At most {MaxNameLength} characters."));
-        if (!Slug.IsValid(tag.Slug) || tag.Slug.Length > MaxNameLength)
-            errors.Add(new ValidationError("slug", "A slug is lowercase letters and digits in words joined by single hyphens, at most 100 characters."));
+        else if (StoredText.Problem(tag.Name, TagLimits.Name) is { } problem)
+            errors.Add(new ValidationError("name", problem));
+        if (!Slug.IsValid(tag.Slug) || tag.Slug.Length > TagLimits.Slug)
+            errors.Add(new ValidationError("slug", $"A slug is lowercase letters and digits in words joined by single hyphens, at most {TagLimits.Slug} characters."));
         else if (await db.Tags.AnyAsync(t => t.Slug == tag.Slug && t.Id != tag.Id, cancellationToken))
             errors.Add(new SlugTakenError(tag.Slug));
         return errors;
