@@ -44,7 +44,7 @@ public static class ContentServices
         services.AddTransient<Articles.ArticleEditor>();
         services.AddTransient<Tags.TagEditor>();
         services.AddTransient<Auth.ApiTokens>();
-        services.AddTransient<Audit.AuditLog>();
+        services.AddScoped<Audit.AuditLog>();
         return services;
     }
 }
