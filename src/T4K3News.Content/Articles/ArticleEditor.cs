@@ -47,8 +47,7 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
-            Publication = await db.Publications.SingleOrDefaultAsync(p => p.Name == publicationName, cancellationToken)
-                ?? new Publication { Name = publicationName },
+            Publication = await db.FindOrAddPublicationAsync(publicationName, cancellationToken),
         };
         Apply(draft, article);
         db.Articles.Add(article);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using T4K3News.Content.Articles;
 using T4K3News.Content.Editing;
 
@@ -13,15 +14,15 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
     public async Task<EditResult<Tag>> CreateAsync(string name, string? slug, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var tag = new Tag { Name = name.Trim(), Slug = slug?.Trim() ?? Slug.From(name) };
         var errors = await ValidateAsync(db, tag, cancellationToken);
         if (errors.Count > 0)
             return EditResult<Tag>.Failure(errors);
 
-        await db.TagSlugHistory.Where(h => h.Slug == tag.Slug).ExecuteDeleteAsync(cancellationToken);
+        await ClaimSlugAsync(db, tag.Slug, cancellationToken);
         db.Tags.Add(tag);
-        await db.SaveChangesAsync(cancellationToken);
-        return EditResult<Tag>.Success(tag);
+        return await SaveAsync(db, transaction, tag, cancellationToken);
     }
 
     public async Task<EditResult<Tag>> RenameAsync(int tagId, string? name, string? slug, CancellationToken cancellationToken)
@@ -41,13 +42,11 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
 
         if (oldSlug != tag.Slug)
         {
-            await db.TagSlugHistory.Where(h => h.Slug == tag.Slug).ExecuteDeleteAsync(cancellationToken);
+            await ClaimSlugAsync(db, tag.Slug, cancellationToken);
             db.TagSlugHistory.Add(new TagSlugHistory { Slug = oldSlug, TagId = tag.Id });
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return EditResult<Tag>.Success(tag);
+        return await SaveAsync(db, transaction, tag, cancellationToken);
     }
 
     /// <summary>
@@ -116,6 +115,26 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
             article.Version++;
             article.UpdatedAt = now;
             db.ArticleRevisions.Add(ArticleRevision.Of(article, ArticleSnapshot.Of(article), before, author));
+        }
+    }
+
+    /// <summary>A slug a tag takes no longer leads anywhere else.</summary>
+    private static async Task ClaimSlugAsync(ContentDbContext db, string slug, CancellationToken cancellationToken) =>
+        await db.TagSlugHistory.Where(h => h.Slug == slug).ExecuteDeleteAsync(cancellationToken);
+
+    private static async Task<EditResult<Tag>> SaveAsync(
+        ContentDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, Tag tag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return EditResult<Tag>.Success(tag);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Another editor took the slug at the same moment.
+            return EditResult<Tag>.Failure(new SlugTakenError(tag.Slug));
         }
     }
 
