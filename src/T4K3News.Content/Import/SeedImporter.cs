@@ -12,9 +12,9 @@ namespace T4K3News.Content.Import;
 
 /// <summary>
 /// Turns a folder of seed documents into published articles. Each document is its own transaction, so one bad file
-/// never stops the others. Importing the same folder twice changes nothing, and an article an editor has changed
-/// since its import is left alone and reported as skipped. Instances importing at once (several starting together)
-/// take turns, document by document.
+/// never stops the others. Importing the same folder twice changes nothing; an article an editor has changed since its
+/// import is left alone, one an editor deleted is not brought back (both reported as skipped), and tags editors merged
+/// or deleted stay so. Instances importing at once (several starting together) take turns, document by document.
 /// </summary>
 public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, TimeProvider clock, IOptions<ImportOptions> options)
 {
@@ -76,6 +76,9 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await BeginImportTransactionAsync(db, cancellationToken);
+
+        if (await db.DeletedSeedSources.AsNoTracking().SingleOrDefaultAsync(d => d.SourceFile == file, cancellationToken) is { } deleted)
+            return (new ImportedDocument(file, ImportOutcome.Skipped, deleted.Slug, $"deleted in the CMS by {deleted.DeletedBy}; not re-created"), null);
 
         var article = await db.Articles
             .Include(a => a.Takeaways).Include(a => a.Quotes).Include(a => a.Highlights).Include(a => a.Callouts)
@@ -162,18 +165,32 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         return transaction;
     }
 
+    /// <summary>
+    /// Tags the article with the vocabulary's matches as editors have shaped the tags since: a slug renamed or merged
+    /// away leads to the tag it became, and a tag editors deleted is not made again.
+    /// </summary>
     private static async Task SetTagsAsync(ContentDbContext db, Article article, IReadOnlyList<TagMatch> matches, CancellationToken cancellationToken)
     {
         var slugs = matches.Select(m => m.Slug).Distinct().ToList();
-        article.ArticleTags.RemoveAll(t => !slugs.Contains(t.Tag.Slug));
-        var missing = matches.DistinctBy(m => m.Slug).Where(m => article.ArticleTags.All(t => t.Tag.Slug != m.Slug)).ToList();
-        var missingSlugs = missing.Select(m => m.Slug).ToList();
-        var existing = await db.Tags.Where(t => missingSlugs.Contains(t.Slug)).ToDictionaryAsync(t => t.Slug, cancellationToken);
-        foreach (var match in missing)
+        var existing = await db.Tags.Where(t => slugs.Contains(t.Slug)).ToDictionaryAsync(t => t.Slug, cancellationToken);
+        var moved = await db.TagSlugHistory.Where(h => slugs.Contains(h.Slug))
+            .Join(db.Tags, h => h.TagId, t => t.Id, (h, t) => new { h.Slug, Tag = t })
+            .ToDictionaryAsync(m => m.Slug, m => m.Tag, cancellationToken);
+        var deleted = await db.DeletedTags.Where(d => slugs.Contains(d.Slug)).Select(d => d.Slug).ToListAsync(cancellationToken);
+
+        var wanted = new List<Tag>();
+        foreach (var match in matches.DistinctBy(m => m.Slug))
         {
-            var tag = existing.GetValueOrDefault(match.Slug) ?? db.Tags.Add(new Tag { Slug = match.Slug, Name = match.Name }).Entity;
-            article.ArticleTags.Add(new ArticleTag { Tag = tag });
+            var tag = existing.GetValueOrDefault(match.Slug) ?? moved.GetValueOrDefault(match.Slug);
+            if (tag is null && deleted.Contains(match.Slug))
+                continue;
+            tag ??= db.Tags.Add(new Tag { Slug = match.Slug, Name = match.Name }).Entity;
+            if (!wanted.Contains(tag))
+                wanted.Add(tag);
         }
+
+        article.ArticleTags.RemoveAll(t => !wanted.Contains(t.Tag));
+        article.ArticleTags.AddRange(wanted.Where(tag => article.ArticleTags.All(t => t.Tag != tag)).Select(tag => new ArticleTag { Tag = tag }));
     }
 
     /// <summary>Related News names other articles by title, which may come from a later file, so links are made once every document is in.</summary>

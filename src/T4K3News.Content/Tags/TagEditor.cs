@@ -92,6 +92,12 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
             return EditResult<Tag>.Failure(new TagInUseError(uses));
 
         await ReviseArticlesTaggedAsync(db, tagId, author, article => article.ArticleTags.RemoveAll(t => t.TagId == tagId), cancellationToken);
+        // Every slug that led to the tag is remembered as deleted, so that the importer does not bring the tag back.
+        var slugs = await db.TagSlugHistory.Where(h => h.TagId == tagId).Select(h => h.Slug).ToListAsync(cancellationToken);
+        slugs.Add(tag.Slug);
+        await db.DeletedTags.Where(d => slugs.Contains(d.Slug)).ExecuteDeleteAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.DeletedTags.AddRange(slugs.Select(slug => new DeletedTag { Slug = slug, DeletedAt = now, DeletedBy = author }));
         db.Tags.Remove(tag);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -118,9 +124,12 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
         }
     }
 
-    /// <summary>A slug a tag takes no longer leads anywhere else.</summary>
-    private static async Task ClaimSlugAsync(ContentDbContext db, string slug, CancellationToken cancellationToken) =>
+    /// <summary>A slug a tag takes no longer leads anywhere else, nor counts as deleted.</summary>
+    private static async Task ClaimSlugAsync(ContentDbContext db, string slug, CancellationToken cancellationToken)
+    {
         await db.TagSlugHistory.Where(h => h.Slug == slug).ExecuteDeleteAsync(cancellationToken);
+        await db.DeletedTags.Where(d => d.Slug == slug).ExecuteDeleteAsync(cancellationToken);
+    }
 
     private static async Task<EditResult<Tag>> SaveAsync(
         ContentDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, Tag tag, CancellationToken cancellationToken)
