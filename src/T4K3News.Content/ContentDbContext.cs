@@ -21,6 +21,8 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
     public DbSet<RelatedArticle> RelatedArticles => Set<RelatedArticle>();
     public DbSet<ArticleRevision> ArticleRevisions => Set<ArticleRevision>();
     public DbSet<TagSlugHistory> TagSlugHistory => Set<TagSlugHistory>();
+    public DbSet<DeletedTag> DeletedTags => Set<DeletedTag>();
+    public DbSet<Import.DeletedSeedSource> DeletedSeedSources => Set<Import.DeletedSeedSource>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<PersistedQuery> PersistedQueries => Set<PersistedQuery>();

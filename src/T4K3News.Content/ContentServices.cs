@@ -37,11 +37,14 @@ public static class ContentServices
         });
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).Configure(o => configureImport?.Invoke(o));
         services.AddTransient<SeedImporter>();
-        services.AddOptions<Articles.PublishingOptions>().BindConfiguration(Articles.PublishingOptions.Section);
+        services.AddOptions<Articles.PublishingOptions>().BindConfiguration(Articles.PublishingOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DefaultPublication) && Editing.StoredText.Problem(o.DefaultPublication, Publications.PublicationLimits.Name) is null,
+                $"Publishing:DefaultPublication is a name of 1 to {Publications.PublicationLimits.Name} characters.")
+            .ValidateOnStart();
         services.AddTransient<Articles.ArticleEditor>();
         services.AddTransient<Tags.TagEditor>();
         services.AddTransient<Auth.ApiTokens>();
-        services.AddTransient<Audit.AuditLog>();
+        services.AddScoped<Audit.AuditLog>();
         return services;
     }
 }

@@ -336,8 +336,8 @@ namespace T4K3News.Migrations.Migrations
 
                     b.Property<string>("Outcome")
                         .IsRequired()
-                        .HasMaxLength(50)
-                        .HasColumnType("character varying(50)");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Target")
                         .HasMaxLength(300)
@@ -396,11 +396,38 @@ namespace T4K3News.Migrations.Migrations
                     b.ToTable("ApiTokens");
                 });
 
+            modelBuilder.Entity("T4K3News.Content.Import.DeletedSeedSource", b =>
+                {
+                    b.Property<string>("SourceFile")
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)");
+
+                    b.Property<DateTime>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeletedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("SourceFile");
+
+                    b.ToTable("DeletedSeedSources");
+                });
+
             modelBuilder.Entity("T4K3News.Content.PersistedQueries.PersistedQuery", b =>
                 {
                     b.Property<string>("Hash")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Bytes")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -413,7 +440,17 @@ namespace T4K3News.Migrations.Migrations
                     b.Property<bool>("IsRegistered")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTime>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Hash");
+
+                    b.HasIndex("LastUsedAt", "Hash")
+                        .IsDescending(true, false)
+                        .HasDatabaseName("IX_PersistedQueries_Automatic_LastUsedAt")
+                        .HasFilter("NOT \"IsRegistered\"");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("LastUsedAt", "Hash"), new[] { "Bytes" });
 
                     b.ToTable("PersistedQueries");
                 });
@@ -437,6 +474,25 @@ namespace T4K3News.Migrations.Migrations
                         .IsUnique();
 
                     b.ToTable("Publications");
+                });
+
+            modelBuilder.Entity("T4K3News.Content.Tags.DeletedTag", b =>
+                {
+                    b.Property<string>("Slug")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeletedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Slug");
+
+                    b.ToTable("DeletedTags");
                 });
 
             modelBuilder.Entity("T4K3News.Content.Tags.Tag", b =>

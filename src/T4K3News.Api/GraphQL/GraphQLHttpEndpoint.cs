@@ -157,7 +157,7 @@ public sealed class GraphQLHttpEndpoint(
     internal async Task<Outcome> ExecuteAsync(GraphQLHttpRequest request, Caller caller, Transport transport)
     {
         var isGet = transport == Transport.HttpGet;
-        var (query, refusal) = await ResolveDocumentAsync(request, caller.Cancellation);
+        var (query, refusal, toRemember) = await ResolveDocumentAsync(request, caller.Cancellation);
         if (refusal is not null)
             return refusal;
 
@@ -211,43 +211,48 @@ public sealed class GraphQLHttpEndpoint(
                 return Task.CompletedTask;
             },
         });
+        // A document sent with its hash is kept only now that it has parsed and validated (the executor ran it).
+        if (toRemember && result.Executed)
+            await persistedQueries.RememberAsync(query, caller.Cancellation);
         return result.Executed
             ? new Outcome(result, StatusCodes.Status200OK, Cacheable: isGet && operation?.Operation == OperationType.Query && result.Errors is null)
             : Outcome.DocumentError(result);
     }
 
-    /// <summary>The document to run: sent as is, or named by its hash (Apollo's automatic persisted queries), as the mode allows.</summary>
-    private async Task<(string? Query, Outcome? Refusal)> ResolveDocumentAsync(GraphQLHttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The document to run: sent as is, or named by its hash (Apollo's automatic persisted queries), as the mode allows;
+    /// and whether to keep it for later requests by hash once it proves valid.
+    /// </summary>
+    private async Task<(string? Query, Outcome? Refusal, bool Remember)> ResolveDocumentAsync(GraphQLHttpRequest request, CancellationToken cancellationToken)
     {
         var mode = Limits.PersistedQueries;
+        var allowListOnly = mode == PersistedQueryMode.AllowList;
         var hash = PersistedQueryHash(request.Extensions);
         if (hash is not null && mode == PersistedQueryMode.Off)
-            return (null, Outcome.RequestError(StatusCodes.Status400BadRequest, "This server does not support persisted queries.", ErrorCodes.PersistedQueriesNotSupported));
+            return (null, Outcome.RequestError(StatusCodes.Status400BadRequest, "This server does not support persisted queries.", ErrorCodes.PersistedQueriesNotSupported), false);
 
         if (hash is null)
         {
             if (string.IsNullOrWhiteSpace(request.Query))
-                return (null, Outcome.RequestError(StatusCodes.Status400BadRequest, "The request has no 'query'.", ErrorCodes.QueryMissing));
-            if (mode == PersistedQueryMode.AllowList && await persistedQueries.FindAsync(PersistedQueryStore.Hash(request.Query), cancellationToken) is not { IsRegistered: true })
-                return (null, NotAllowed());
-            return (request.Query, null);
+                return (null, Outcome.RequestError(StatusCodes.Status400BadRequest, "The request has no 'query'.", ErrorCodes.QueryMissing), false);
+            if (allowListOnly && await persistedQueries.FindAsync(PersistedQueryStore.Hash(request.Query), registeredOnly: true, cancellationToken) is null)
+                return (null, NotAllowed(), false);
+            return (request.Query, null, false);
         }
 
         if (request.Query is null)
         {
-            var known = await persistedQueries.FindAsync(hash, cancellationToken);
-            if (known is null || (mode == PersistedQueryMode.AllowList && !known.IsRegistered))
-                return (null, mode == PersistedQueryMode.AllowList ? NotAllowed() : Outcome.DocumentError(RequestError("PersistedQueryNotFound", ErrorCodes.PersistedQueryNotFound)));
-            return (known.Document, null);
+            var known = await persistedQueries.FindAsync(hash, allowListOnly, cancellationToken);
+            if (known is null)
+                return (null, allowListOnly ? NotAllowed() : Outcome.DocumentError(RequestError("PersistedQueryNotFound", ErrorCodes.PersistedQueryNotFound)), false);
+            return (known.Document, null, false);
         }
 
         if (PersistedQueryStore.Hash(request.Query) != hash)
-            return (null, Outcome.RequestError(StatusCodes.Status400BadRequest, "The query does not have the sha256Hash sent with it.", ErrorCodes.PersistedQueryHashMismatch));
-        if (mode == PersistedQueryMode.AllowList)
-            return await persistedQueries.FindAsync(hash, cancellationToken) is { IsRegistered: true } ? (request.Query, null) : (null, NotAllowed());
-        if (request.Query.Length <= Limits.MaxDocumentLength)
-            await persistedQueries.SaveAsync(request.Query, register: false, cancellationToken);
-        return (request.Query, null);
+            return (null, Outcome.RequestError(StatusCodes.Status400BadRequest, "The query does not have the sha256Hash sent with it.", ErrorCodes.PersistedQueryHashMismatch), false);
+        if (allowListOnly)
+            return await persistedQueries.FindAsync(hash, registeredOnly: true, cancellationToken) is null ? (null, NotAllowed(), false) : (request.Query, null, false);
+        return (request.Query, null, true);
 
         Outcome NotAllowed() => Outcome.RequestError(StatusCodes.Status400BadRequest,
             "This server runs only registered operations, and this is not one of them.", ErrorCodes.PersistedQueryNotAllowed);

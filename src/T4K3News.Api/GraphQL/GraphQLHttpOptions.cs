@@ -50,6 +50,12 @@ public sealed class GraphQLHttpOptions
     /// <summary>Automatic: Apollo's automatic persisted queries. AllowList: only registered operations run. Off: no persisted queries.</summary>
     public PersistedQueryMode PersistedQueries { get; set; } = PersistedQueryMode.Automatic;
 
+    /// <summary>The most documents clients may leave in the persisted-query store (registered ones do not count); beyond it the least recently used go.</summary>
+    public int PersistedQueryMaxCount { get; set; } = 10_000;
+
+    /// <summary>The most bytes (UTF-8) of documents clients may leave in the persisted-query store; beyond it the least recently used go.</summary>
+    public long PersistedQueryMaxBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>How long a WebSocket client has to send connection_init before it is closed with 4408.</summary>
     public TimeSpan ConnectionInitTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -28,7 +28,8 @@ public static class MutationRunner
         }
         catch (ExecutionError denied)
         {
-            await audit.RecordAsync(context.User?.Identity?.Name ?? "anonymous", operation, target, $"denied: {denied.Code}", null, CancellationToken.None);
+            // Once per request: a document of fifty denied fields must not become fifty writes.
+            await audit.RecordDeniedAsync(context.User?.Identity?.Name ?? "anonymous", operation, target, denied.Code ?? "denied");
             throw;
         }
 

@@ -38,14 +38,23 @@ public static class CommandLine
                 if (!await DatabaseStartup.ConnectAsync(app, cancellationToken))
                     return 1;
                 var store = app.Services.GetRequiredService<PersistedQueries.PersistedQueryStore>();
+                var refused = 0;
                 foreach (var file in args[2..])
                 {
                     var document = await File.ReadAllTextAsync(RepositoryPaths.Resolve(app.Environment.ContentRootPath, file, mustExist: true), cancellationToken);
-                    await store.SaveAsync(document, register: true, cancellationToken);
-                    Console.WriteLine($"registered {PersistedQueries.PersistedQueryStore.Hash(document)} {file}");
+                    try
+                    {
+                        await store.RegisterAsync(document, cancellationToken);
+                        Console.WriteLine($"registered {PersistedQueries.PersistedQueryStore.Hash(document)} {file}");
+                    }
+                    catch (ArgumentException e)
+                    {
+                        Console.Error.WriteLine($"refused    {file}: {e.Message.Split(" (Parameter")[0]}");
+                        refused++;
+                    }
                 }
 
-                return 0;
+                return refused == 0 ? 0 : 2;
             case "migrations" when args.Length == 3 && args[1] == "add":
                 return MigrationScaffolding.Add(args[2], app.Environment.ContentRootPath);
             default:

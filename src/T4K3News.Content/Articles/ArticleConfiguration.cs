@@ -19,6 +19,9 @@ public static class ArticleLimits
     public const int CalloutBody = 5_000;
     public const int Speaker = 200;
     public const int ItemsPerList = 50;
+
+    /// <summary>The seed document's file name, for imported articles.</summary>
+    public const int SourceFile = 260;
 }
 
 internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
@@ -41,7 +44,7 @@ internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         article.Property(a => a.ClosingLine).HasMaxLength(ArticleLimits.ClosingLine);
         article.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
         article.Property(a => a.Version).IsConcurrencyToken();
-        article.Property(a => a.SourceFile).HasMaxLength(260);
+        article.Property(a => a.SourceFile).HasMaxLength(ArticleLimits.SourceFile);
         article.Property(a => a.SourceHash).HasMaxLength(64);
 
         article.HasOne(a => a.Publication).WithMany().OnDelete(DeleteBehavior.Restrict);

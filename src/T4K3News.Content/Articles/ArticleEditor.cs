@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using T4K3News.Content.Editing;
+using T4K3News.Content.Import;
 using T4K3News.Content.Publications;
 
 namespace T4K3News.Content.Articles;
@@ -47,8 +48,7 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
-            Publication = await db.Publications.SingleOrDefaultAsync(p => p.Name == publicationName, cancellationToken)
-                ?? new Publication { Name = publicationName },
+            Publication = await db.FindOrAddPublicationAsync(publicationName, cancellationToken),
         };
         Apply(draft, article);
         db.Articles.Add(article);
@@ -133,27 +133,53 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
         }), cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes an article for good. The articles relating to it lose the link as an editorial write of their own (a new
+    /// version and revision each, announced like any), and a deleted seed article is remembered so that no import brings
+    /// it back: all in one transaction.
+    /// </summary>
     public async Task<EditResult<Article>> DeleteAsync(int articleId, int expectedVersion, string author, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         db.DeletedBy = author;
-        var article = await db.Articles.SingleOrDefaultAsync(a => a.Id == articleId, cancellationToken);
-        if (article is null)
-            return EditResult<Article>.Failure(ArticleNotFound(articleId));
-        if (article.Version != expectedVersion)
-            return EditResult<Article>.Failure(new ConcurrencyError(expectedVersion, article.Version));
-
-        db.Articles.Remove(article);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
+            // Locked first, in id order: an editor saving a linking article meanwhile waits and then gets a concurrency
+            // error instead of bringing the link back, and two deletes of articles linking each other cannot deadlock.
+            await db.Database.ExecuteSqlAsync($"""
+                SELECT 1 FROM "Articles"
+                WHERE "Id" = {articleId} OR "Id" IN (SELECT "ArticleId" FROM "RelatedArticles" WHERE "RelatedArticleId" = {articleId})
+                ORDER BY "Id" FOR UPDATE
+                """, cancellationToken);
+            var article = await db.Articles.SingleOrDefaultAsync(a => a.Id == articleId, cancellationToken);
+            if (article is null)
+                return EditResult<Article>.Failure(ArticleNotFound(articleId));
+            if (article.Version != expectedVersion)
+                return EditResult<Article>.Failure(new ConcurrencyError(expectedVersion, article.Version));
+
+            var now = clock.GetUtcNow().UtcDateTime;
+            var linking = await Whole(db.Articles.Where(a => a.RelatedArticles.Any(r => r.RelatedArticleId == articleId))).ToListAsync(cancellationToken);
+            foreach (var other in linking)
+            {
+                var before = ArticleSnapshot.Of(other);
+                other.SetRelatedArticles(before.RelatedArticleIds.Where(id => id != articleId).ToList());
+                other.Version++;
+                other.UpdatedAt = now;
+                db.ArticleRevisions.Add(ArticleRevision.Of(other, ArticleSnapshot.Of(other), before, author));
+            }
+
+            if (article.SourceFile is { } sourceFile)
+                db.DeletedSeedSources.Add(new DeletedSeedSource { SourceFile = sourceFile, Slug = article.Slug, DeletedAt = now, DeletedBy = author });
+            db.Articles.Remove(article);
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return EditResult<Article>.Success(article);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (Exception e) when (e is DbUpdateConcurrencyException || e.GetBaseException() is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected })
         {
             return EditResult<Article>.Failure(new ConcurrencyError(expectedVersion, await CurrentVersionAsync(articleId, cancellationToken)));
         }
-
-        return EditResult<Article>.Success(article);
     }
 
     private Task<EditResult<Article>> MoveAsync(int articleId, int expectedVersion, string author, ArticleStatus from, ArticleStatus to, string refusal, CancellationToken cancellationToken) =>

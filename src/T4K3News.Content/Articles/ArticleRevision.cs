@@ -35,7 +35,8 @@ internal sealed class ArticleRevisionConfiguration : IEntityTypeConfiguration<Ar
     {
         revision.HasIndex(r => new { r.ArticleId, r.Version }).IsUnique();
         revision.Property(r => r.Snapshot).HasColumnType("jsonb");
-        revision.Property(r => r.Author).HasMaxLength(100);
+        // The author is a token's name, or "import".
+        revision.Property(r => r.Author).HasMaxLength(Auth.ApiTokenLimits.Name);
         revision.HasOne<Article>().WithMany().HasForeignKey(r => r.ArticleId).OnDelete(DeleteBehavior.Cascade);
     }
 }

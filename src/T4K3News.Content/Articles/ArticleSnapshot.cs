@@ -13,6 +13,15 @@ public sealed record ArticleSnapshot(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private readonly IReadOnlyList<int> tagIds = Normalised(TagIds);
+
+    /// <summary>An article's tags are a set: kept in id order without repeats, so the same tags sent in another order are no change.</summary>
+    public IReadOnlyList<int> TagIds
+    {
+        get => tagIds;
+        init => tagIds = Normalised(value);
+    }
+
     /// <summary>Reads a loaded article; its parts, tags and related links must be loaded.</summary>
     public static ArticleSnapshot Of(Article article) => new(
         article.Slug,
@@ -33,8 +42,10 @@ public sealed record ArticleSnapshot(
             Highlights = article.Highlights.OrderBy(h => h.Position).Select(h => h.Text).ToList(),
             Callouts = article.Callouts.OrderBy(c => c.Position).Select(c => new CalloutContent(c.Title, c.Body)).ToList(),
         },
-        article.ArticleTags.Select(t => t.TagId).Order().ToList(),
+        article.ArticleTags.Select(t => t.TagId).ToList(),
         article.RelatedArticles.OrderBy(r => r.Position).Select(r => r.RelatedArticleId).ToList());
+
+    private static IReadOnlyList<int> Normalised(IReadOnlyList<int> tagIds) => tagIds.Distinct().Order().ToList();
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

@@ -60,8 +60,8 @@ public static class ArticleValidator
 
     private static void Optional(List<ValidationError> problems, string path, string? value, int maxLength)
     {
-        if (value is not null && value.Length > maxLength)
-            problems.Add(new(path, $"At most {maxLength} characters (got {value.Length})."));
+        if (value is not null && StoredText.Problem(value, maxLength) is { } problem)
+            problems.Add(new(path, problem));
     }
 
     private static void ListSize(List<ValidationError> problems, string path, int count)

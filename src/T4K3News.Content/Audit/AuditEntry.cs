@@ -15,15 +15,25 @@ public sealed class AuditEntry
     public string? Details { get; set; }
 }
 
+/// <summary>The audit columns' sizes; what the log records is clipped to them (see <see cref="AuditLog"/>).</summary>
+public static class AuditLimits
+{
+    public const int Actor = Auth.ApiTokenLimits.Name;
+    public const int Operation = 100;
+    public const int Target = 300;
+    public const int Outcome = 200;
+    public const int Details = 4_000;
+}
+
 internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
 {
     public void Configure(EntityTypeBuilder<AuditEntry> entry)
     {
         entry.HasIndex(e => e.At);
-        entry.Property(e => e.Actor).HasMaxLength(100);
-        entry.Property(e => e.Operation).HasMaxLength(100);
-        entry.Property(e => e.Target).HasMaxLength(300);
-        entry.Property(e => e.Outcome).HasMaxLength(50);
-        entry.Property(e => e.Details).HasMaxLength(4000);
+        entry.Property(e => e.Actor).HasMaxLength(AuditLimits.Actor);
+        entry.Property(e => e.Operation).HasMaxLength(AuditLimits.Operation);
+        entry.Property(e => e.Target).HasMaxLength(AuditLimits.Target);
+        entry.Property(e => e.Outcome).HasMaxLength(AuditLimits.Outcome);
+        entry.Property(e => e.Details).HasMaxLength(AuditLimits.Details);
     }
 }

@@ -24,13 +24,18 @@ public sealed class ApiToken
     public bool IsActive(DateTime now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 }
 
+public static class ApiTokenLimits
+{
+    public const int Name = 100;
+}
+
 internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
 {
     public void Configure(EntityTypeBuilder<ApiToken> token)
     {
         token.HasIndex(t => t.Name).IsUnique();
         token.HasIndex(t => t.SecretHash).IsUnique();
-        token.Property(t => t.Name).HasMaxLength(100);
+        token.Property(t => t.Name).HasMaxLength(ApiTokenLimits.Name);
         token.Property(t => t.SecretHash).HasMaxLength(64);
         token.Property(t => t.Role).HasConversion<string>().HasMaxLength(20);
     }

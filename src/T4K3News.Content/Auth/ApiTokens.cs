@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using T4K3News.Content.Editing;
 
 namespace T4K3News.Content.Auth;
 
@@ -14,8 +16,8 @@ public sealed class ApiTokens(IDbContextFactory<ContentDbContext> databases, Tim
 
     public async Task<IssuedToken> CreateAsync(string name, TokenRole role, TimeSpan? lifetime, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
-            throw new ArgumentException("A token name has 1 to 100 characters.", nameof(name));
+        if (string.IsNullOrWhiteSpace(name) || StoredText.Problem(name, ApiTokenLimits.Name) is not null)
+            throw new ArgumentException($"A token name has 1 to {ApiTokenLimits.Name} characters, none of them NUL.", nameof(name));
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (await db.ApiTokens.AnyAsync(t => t.Name == name, cancellationToken))
@@ -25,7 +27,15 @@ public sealed class ApiTokens(IDbContextFactory<ContentDbContext> databases, Tim
         var now = clock.GetUtcNow().UtcDateTime;
         var token = new ApiToken { Name = name, Role = role, SecretHash = Hash(secret), CreatedAt = now, ExpiresAt = now + lifetime };
         db.ApiTokens.Add(token);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw new ArgumentException($"A token named '{name}' exists already; revoke it or choose another name.", nameof(name));
+        }
+
         return new IssuedToken(token, secret);
     }
 

@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using T4K3News.Content.Articles;
+using T4K3News.Content.Editing;
 using T4K3News.Content.Publications;
 using T4K3News.Content.Tags;
 
@@ -10,13 +12,17 @@ namespace T4K3News.Content.Import;
 
 /// <summary>
 /// Turns a folder of seed documents into published articles. Each document is its own transaction, so one bad file
-/// never stops the others. Importing the same folder twice changes nothing, and an article an editor has changed
-/// since its import is left alone and reported as skipped.
+/// never stops the others. Importing the same folder twice changes nothing; an article an editor has changed since its
+/// import is left alone, one an editor deleted is not brought back (both reported as skipped), and tags editors merged
+/// or deleted stay so. Instances importing at once (several starting together) take turns, document by document.
 /// </summary>
 public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, TimeProvider clock, IOptions<ImportOptions> options)
 {
     public const string TagVocabularyFile = "tags.json";
     public const string ImportAuthor = "import";
+
+    /// <summary>The PostgreSQL advisory lock every import transaction holds (any number, fixed: "t4k3" in ASCII).</summary>
+    private const long ImportLock = 0x74346B33;
 
     public async Task<ImportReport> ImportFolderAsync(string folder, CancellationToken cancellationToken)
     {
@@ -53,7 +59,11 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         var document = parsed.Document!;
         var content = document.Content.Trimmed();
         var slug = Slug.From(content.Title);
-        var problems = ArticleValidator.Validate(content, slug);
+        var problems = ArticleValidator.Validate(content, slug).ToList();
+        if (StoredText.Problem(document.PublicationName, PublicationLimits.Name) is { } publicationProblem)
+            problems.Add(new ValidationError("publication", publicationProblem));
+        if (StoredText.Problem(file, ArticleLimits.SourceFile) is { } fileProblem)
+            problems.Add(new ValidationError("file name", fileProblem));
         if (problems.Count > 0)
         {
             var message = string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"));
@@ -65,7 +75,10 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         var now = clock.GetUtcNow().UtcDateTime;
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await BeginImportTransactionAsync(db, cancellationToken);
+
+        if (await db.DeletedSeedSources.AsNoTracking().SingleOrDefaultAsync(d => d.SourceFile == file, cancellationToken) is { } deleted)
+            return (new ImportedDocument(file, ImportOutcome.Skipped, deleted.Slug, $"deleted in the CMS by {deleted.DeletedBy}; not re-created"), null);
 
         var article = await db.Articles
             .Include(a => a.Takeaways).Include(a => a.Quotes).Include(a => a.Highlights).Include(a => a.Callouts)
@@ -118,40 +131,66 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         article.UpdatedAt = now;
         article.SourceHash = hash;
         article.ImportedVersion = article.Version;
-        article.Publication = await FindOrAddPublicationAsync(db, document.PublicationName, cancellationToken);
+        article.Publication = await db.FindOrAddPublicationAsync(document.PublicationName, cancellationToken);
         await SetTagsAsync(db, article, vocabulary.Match(content), cancellationToken);
 
-        await db.SaveChangesAsync(cancellationToken);
-        db.ArticleRevisions.Add(new ArticleRevision
+        try
         {
-            ArticleId = article.Id,
-            Version = article.Version,
-            Snapshot = ArticleSnapshot.Of(article).ToJson(),
-            ChangedFields = [outcome == ImportOutcome.Created ? "created" : "imported"],
-            Author = ImportAuthor,
-            CreatedAt = now,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            db.ArticleRevisions.Add(new ArticleRevision
+            {
+                ArticleId = article.Id,
+                Version = article.Version,
+                Snapshot = ArticleSnapshot.Of(article).ToJson(),
+                ChangedFields = [outcome == ImportOutcome.Created ? "created" : "imported"],
+                Author = ImportAuthor,
+                CreatedAt = now,
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        {
+            // An editor took the article's slug or a new tag's slug at the same moment.
+            return (new ImportedDocument(file, ImportOutcome.Failed, slug, $"written meanwhile by an editor ({unique.ConstraintName}); import again"), null);
+        }
+
         return (new ImportedDocument(file, outcome, slug), document.RelatedTitles);
     }
 
-    private static async Task<Publication> FindOrAddPublicationAsync(ContentDbContext db, string name, CancellationToken cancellationToken) =>
-        await db.Publications.SingleOrDefaultAsync(p => p.Name == name, cancellationToken)
-        ?? db.Publications.Add(new Publication { Name = name }).Entity;
+    private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginImportTransactionAsync(ContentDbContext db, CancellationToken cancellationToken)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ImportLock})", cancellationToken);
+        return transaction;
+    }
 
+    /// <summary>
+    /// Tags the article with the vocabulary's matches as editors have shaped the tags since: a slug renamed or merged
+    /// away leads to the tag it became, and a tag editors deleted is not made again.
+    /// </summary>
     private static async Task SetTagsAsync(ContentDbContext db, Article article, IReadOnlyList<TagMatch> matches, CancellationToken cancellationToken)
     {
         var slugs = matches.Select(m => m.Slug).Distinct().ToList();
-        article.ArticleTags.RemoveAll(t => !slugs.Contains(t.Tag.Slug));
-        var missing = matches.DistinctBy(m => m.Slug).Where(m => article.ArticleTags.All(t => t.Tag.Slug != m.Slug)).ToList();
-        var missingSlugs = missing.Select(m => m.Slug).ToList();
-        var existing = await db.Tags.Where(t => missingSlugs.Contains(t.Slug)).ToDictionaryAsync(t => t.Slug, cancellationToken);
-        foreach (var match in missing)
+        var existing = await db.Tags.Where(t => slugs.Contains(t.Slug)).ToDictionaryAsync(t => t.Slug, cancellationToken);
+        var moved = await db.TagSlugHistory.Where(h => slugs.Contains(h.Slug))
+            .Join(db.Tags, h => h.TagId, t => t.Id, (h, t) => new { h.Slug, Tag = t })
+            .ToDictionaryAsync(m => m.Slug, m => m.Tag, cancellationToken);
+        var deleted = await db.DeletedTags.Where(d => slugs.Contains(d.Slug)).Select(d => d.Slug).ToListAsync(cancellationToken);
+
+        var wanted = new List<Tag>();
+        foreach (var match in matches.DistinctBy(m => m.Slug))
         {
-            var tag = existing.GetValueOrDefault(match.Slug) ?? db.Tags.Add(new Tag { Slug = match.Slug, Name = match.Name }).Entity;
-            article.ArticleTags.Add(new ArticleTag { Tag = tag });
+            var tag = existing.GetValueOrDefault(match.Slug) ?? moved.GetValueOrDefault(match.Slug);
+            if (tag is null && deleted.Contains(match.Slug))
+                continue;
+            tag ??= db.Tags.Add(new Tag { Slug = match.Slug, Name = match.Name }).Entity;
+            if (!wanted.Contains(tag))
+                wanted.Add(tag);
         }
+
+        article.ArticleTags.RemoveAll(t => !wanted.Contains(t.Tag));
+        article.ArticleTags.AddRange(wanted.Where(tag => article.ArticleTags.All(t => t.Tag != tag)).Select(tag => new ArticleTag { Tag = tag }));
     }
 
     /// <summary>Related News names other articles by title, which may come from a later file, so links are made once every document is in.</summary>
@@ -162,6 +201,7 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             return warnings;
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await BeginImportTransactionAsync(db, cancellationToken);
         var wantedSlugs = relatedTitles.Values.SelectMany(titles => titles).Select(Slug.From).Distinct().ToList();
         var idsBySlug = await db.Articles.Where(a => wantedSlugs.Contains(a.Slug)).ToDictionaryAsync(a => a.Slug, a => a.Id, cancellationToken);
         var articles = await db.Articles.Include(a => a.RelatedArticles)
@@ -188,6 +228,7 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return warnings;
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using T4K3News.Content.Articles;
+using T4K3News.Content.Editing;
+using T4K3News.Content.Tags;
 
 namespace T4K3News.Content.Import;
 
@@ -37,7 +39,8 @@ public sealed class TagVocabulary
             .Select((d, i) => d switch
             {
                 { Name: null or "" } => $"tag {i + 1} has no name",
-                { Slug: var slug } when slug is null || !Slug.IsValid(slug) => $"tag '{d.Name}' has no valid slug",
+                { Name: var name } when StoredText.Problem(name, TagLimits.Name) is { } problem => $"tag {i + 1}'s name: {problem}",
+                { Slug: var slug } when slug is null || !Slug.IsValid(slug) || slug.Length > TagLimits.Slug => $"tag '{d.Name}' has no valid slug (at most {TagLimits.Slug} characters)",
                 { Words: null or [] } => $"tag '{d.Name}' has no words",
                 _ => null,
             })

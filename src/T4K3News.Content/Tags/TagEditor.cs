@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using T4K3News.Content.Articles;
 using T4K3News.Content.Editing;
 
@@ -10,20 +11,18 @@ namespace T4K3News.Content.Tags;
 /// </summary>
 public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, TimeProvider clock)
 {
-    public const int MaxNameLength = 100;
-
     public async Task<EditResult<Tag>> CreateAsync(string name, string? slug, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var tag = new Tag { Name = name.Trim(), Slug = slug?.Trim() ?? Slug.From(name) };
         var errors = await ValidateAsync(db, tag, cancellationToken);
         if (errors.Count > 0)
             return EditResult<Tag>.Failure(errors);
 
-        await db.TagSlugHistory.Where(h => h.Slug == tag.Slug).ExecuteDeleteAsync(cancellationToken);
+        await ClaimSlugAsync(db, tag.Slug, cancellationToken);
         db.Tags.Add(tag);
-        await db.SaveChangesAsync(cancellationToken);
-        return EditResult<Tag>.Success(tag);
+        return await SaveAsync(db, transaction, tag, cancellationToken);
     }
 
     public async Task<EditResult<Tag>> RenameAsync(int tagId, string? name, string? slug, CancellationToken cancellationToken)
@@ -43,13 +42,11 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
 
         if (oldSlug != tag.Slug)
         {
-            await db.TagSlugHistory.Where(h => h.Slug == tag.Slug).ExecuteDeleteAsync(cancellationToken);
+            await ClaimSlugAsync(db, tag.Slug, cancellationToken);
             db.TagSlugHistory.Add(new TagSlugHistory { Slug = oldSlug, TagId = tag.Id });
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return EditResult<Tag>.Success(tag);
+        return await SaveAsync(db, transaction, tag, cancellationToken);
     }
 
     /// <summary>
@@ -95,6 +92,12 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
             return EditResult<Tag>.Failure(new TagInUseError(uses));
 
         await ReviseArticlesTaggedAsync(db, tagId, author, article => article.ArticleTags.RemoveAll(t => t.TagId == tagId), cancellationToken);
+        // Every slug that led to the tag is remembered as deleted, so that the importer does not bring the tag back.
+        var slugs = await db.TagSlugHistory.Where(h => h.TagId == tagId).Select(h => h.Slug).ToListAsync(cancellationToken);
+        slugs.Add(tag.Slug);
+        await db.DeletedTags.Where(d => slugs.Contains(d.Slug)).ExecuteDeleteAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.DeletedTags.AddRange(slugs.Select(slug => new DeletedTag { Slug = slug, DeletedAt = now, DeletedBy = author }));
         db.Tags.Remove(tag);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -121,15 +124,38 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
         }
     }
 
+    /// <summary>A slug a tag takes no longer leads anywhere else, nor counts as deleted.</summary>
+    private static async Task ClaimSlugAsync(ContentDbContext db, string slug, CancellationToken cancellationToken)
+    {
+        await db.TagSlugHistory.Where(h => h.Slug == slug).ExecuteDeleteAsync(cancellationToken);
+        await db.DeletedTags.Where(d => d.Slug == slug).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    private static async Task<EditResult<Tag>> SaveAsync(
+        ContentDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, Tag tag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return EditResult<Tag>.Success(tag);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Another editor took the slug at the same moment.
+            return EditResult<Tag>.Failure(new SlugTakenError(tag.Slug));
+        }
+    }
+
     private static async Task<List<EditError>> ValidateAsync(ContentDbContext db, Tag tag, CancellationToken cancellationToken)
     {
         var errors = new List<EditError>();
         if (string.IsNullOrWhiteSpace(tag.Name))
             errors.Add(new ValidationError("name", "Required: it cannot be empty."));
-        else if (tag.Name.Length > MaxNameLength)
-            errors.Add(new ValidationError("name", $"At most {MaxNameLength} characters."));
-        if (!Slug.IsValid(tag.Slug) || tag.Slug.Length > MaxNameLength)
-            errors.Add(new ValidationError("slug", "A slug is lowercase letters and digits in words joined by single hyphens, at most 100 characters."));
+        else if (StoredText.Problem(tag.Name, TagLimits.Name) is { } problem)
+            errors.Add(new ValidationError("name", problem));
+        if (!Slug.IsValid(tag.Slug) || tag.Slug.Length > TagLimits.Slug)
+            errors.Add(new ValidationError("slug", $"A slug is lowercase letters and digits in words joined by single hyphens, at most {TagLimits.Slug} characters."));
         else if (await db.Tags.AnyAsync(t => t.Slug == tag.Slug && t.Id != tag.Id, cancellationToken))
             errors.Add(new SlugTakenError(tag.Slug));
         return errors;

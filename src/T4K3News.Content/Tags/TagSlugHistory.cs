@@ -15,7 +15,7 @@ internal sealed class TagSlugHistoryConfiguration : IEntityTypeConfiguration<Tag
     public void Configure(EntityTypeBuilder<TagSlugHistory> history)
     {
         history.HasKey(h => h.Slug);
-        history.Property(h => h.Slug).HasMaxLength(100);
+        history.Property(h => h.Slug).HasMaxLength(TagLimits.Slug);
         history.HasIndex(h => h.TagId);
         history.HasOne<Tag>().WithMany().HasForeignKey(h => h.TagId).OnDelete(DeleteBehavior.Cascade);
     }
