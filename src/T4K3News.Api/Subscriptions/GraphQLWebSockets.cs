@@ -119,25 +119,19 @@ public sealed class GraphQLWebSockets(
                     return;
                 }
 
-                var text = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+                var handled = await HandleAsync(message.GetBuffer().AsMemory(0, (int)message.Length));
                 message.SetLength(0);
-                if (!await HandleAsync(text))
+                if (!handled)
                     return;
             }
         }
 
         /// <summary>Handles one client message; false once the socket is being closed.</summary>
-        private async Task<bool> HandleAsync(string text)
+        private async Task<bool> HandleAsync(ReadOnlyMemory<byte> utf8)
         {
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
-            }
-            catch (JsonException)
-            {
-                return Close(CloseCodes.BadRequest, "Invalid message: not JSON");
-            }
+            var document = StrictJson.Parse(utf8, out var problem);
+            if (document is null)
+                return Close(CloseCodes.BadRequest, $"Invalid message: it {problem}");
 
             using (document)
             {
@@ -285,12 +279,25 @@ public sealed class GraphQLWebSockets(
             // The close goes through the queue, as WebSocket sends must not overlap.
             if (Interlocked.Exchange(ref closeRequested, 1) == 0)
             {
-                if (!outgoing.Writer.TryWrite(new Outgoing(null, code, reason)))
+                if (!outgoing.Writer.TryWrite(new Outgoing(null, code, ShortEnough(reason))))
                     Abandon();
                 outgoing.Writer.TryComplete();
             }
 
             return false;
+        }
+
+        /// <summary>A close reason holds at most 123 bytes; a longer one (quoting what a client sent) would fail the close itself.</summary>
+        private static string ShortEnough(string reason)
+        {
+            const int maxBytes = 123;
+            const string ellipsis = "…";
+            if (Encoding.UTF8.GetByteCount(reason) <= maxBytes)
+                return reason;
+            var end = Math.Min(reason.Length, maxBytes);
+            while (Encoding.UTF8.GetByteCount(reason.AsSpan(0, end)) > maxBytes - Encoding.UTF8.GetByteCount(ellipsis) || char.IsHighSurrogate(reason[end - 1]))
+                end--;
+            return reason[..end] + ellipsis;
         }
 
         /// <summary>For a client that leaves a thousand messages unread: it gets no orderly close.</summary>

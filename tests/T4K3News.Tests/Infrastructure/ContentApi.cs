@@ -24,10 +24,18 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>
+    /// Serve on a loopback port through Kestrel instead of the in-memory test server: for WebSocket tests that depend
+    /// on the real socket (the in-memory one never blocks a send, checks no UTF-8 and accepts any close reason).
+    /// </summary>
+    public virtual bool ListensOnLoopback => false;
+
     public virtual async Task InitializeAsync()
     {
         var server = await TestDatabaseServer.InstanceAsync();
         ConnectionString = await server.CreateDatabaseAsync();
+        if (ListensOnLoopback)
+            UseKestrel(0);
         StartServer(); // migrations and the seed import run now, not in the first test
     }
 

@@ -15,6 +15,15 @@ public sealed class GraphQLWebSocketClient(WebSocket socket) : IAsyncDisposable
 
     public static async Task<GraphQLWebSocketClient> ConnectAsync(ContentApi api, string? subProtocol = "graphql-transport-ws")
     {
+        if (api.ListensOnLoopback)
+        {
+            var overTcp = new ClientWebSocket();
+            if (subProtocol is not null)
+                overTcp.Options.AddSubProtocol(subProtocol);
+            await overTcp.ConnectAsync(new UriBuilder(api.ClientOptions.BaseAddress) { Scheme = "ws", Path = "/graphql" }.Uri, CancellationToken.None);
+            return new GraphQLWebSocketClient(overTcp);
+        }
+
         var client = api.Server.CreateWebSocketClient();
         if (subProtocol is not null)
             client.SubProtocols.Add(subProtocol);
