@@ -49,6 +49,15 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
         return new GraphQLClient(http);
     }
 
+    /// <summary>A client whose requests arrive from this address (as the TCP peer), carrying the token when one is given.</summary>
+    public GraphQLClient CreateGraphQLClientFrom(System.Net.IPAddress address, string? token = null)
+    {
+        var http = new HttpClient(Server.CreateHandler(context => context.Connection.RemoteIpAddress = address)) { BaseAddress = new Uri("http://localhost") };
+        if (token is not null)
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return new GraphQLClient(http);
+    }
+
     /// <summary>A client carrying a fresh token with this role.</summary>
     public async Task<GraphQLClient> CreateClientWithRoleAsync(TokenRole role, TimeSpan? lifetime = null) =>
         CreateGraphQLClient(await CreateTokenAsync(role, lifetime));
