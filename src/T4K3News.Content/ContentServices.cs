@@ -40,6 +40,8 @@ public static class ContentServices
         services.AddOptions<Articles.PublishingOptions>().BindConfiguration(Articles.PublishingOptions.Section);
         services.AddTransient<Articles.ArticleEditor>();
         services.AddTransient<Tags.TagEditor>();
+        services.AddOptions<Auth.TokenCacheOptions>().BindConfiguration(Auth.TokenCacheOptions.Section);
+        services.AddSingleton<Auth.ApiTokenCache>();
         services.AddTransient<Auth.ApiTokens>();
         services.AddTransient<Audit.AuditLog>();
         return services;

@@ -95,9 +95,11 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
 }
 
 /// <summary>A second server instance on the database of another, as behind a load balancer.</summary>
-public sealed class AnotherInstance(ContentApi first) : ContentApi
+public sealed class AnotherInstance(ContentApi first, IDictionary<string, string?>? settings = null) : ContentApi
 {
     protected override string? SeedsFolder => null;
+
+    protected override IDictionary<string, string?> Settings => settings ?? base.Settings;
 
     public override Task InitializeAsync()
     {
