@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using T4K3News.Content;
 using T4K3News.Content.Auth;
 using T4K3News.Content.Import;
@@ -18,6 +19,7 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
     public string ConnectionString { get; protected set; } = "";
     public StatementCounter Statements { get; } = new();
     public TestClock Clock { get; } = new();
+    public LogRecorder Logs { get; } = new();
 
     /// <summary>The seeds folder imported at start-up; null imports nothing.</summary>
     protected virtual string? SeedsFolder => RepositoryPaths.Seeds;
@@ -86,6 +88,7 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Import:SeedsPath", SeedsFolder ?? RepositoryPaths.Seeds);
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<IInterceptor>(Statements);
