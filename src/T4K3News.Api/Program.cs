@@ -1,5 +1,4 @@
 using GraphQL;
-using Microsoft.AspNetCore.Authentication;
 using T4K3News.Api.Auth;
 using T4K3News.Api.Articles;
 using T4K3News.Api.GraphQL;
@@ -14,8 +13,7 @@ var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
 
 builder.Services.AddContent();
 builder.Services.AddHttpContextAccessor();
-builder.Services.AddAuthentication(BearerTokenAuthentication.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthentication>(BearerTokenAuthentication.SchemeName, null);
+builder.Services.AddSingleton<BearerTokenAuthentication>();
 builder.Services.AddScoped<ArticleAccess>();
 builder.Services.AddScoped<ArticleLoaders>();
 builder.Services.AddScoped<TagLoaders>();
@@ -54,14 +52,13 @@ if (import.OnStartup)
 
 app.UseForwardedClientAddresses();
 app.UseCors();
-app.UseAuthentication();
-app.UseRateLimiter();
+app.UseRateLimitedAuthentication();
 app.MapBananaCakePop();
 app.MapHealthEndpoints();
 app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
 app.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint, T4K3News.Api.Subscriptions.GraphQLWebSockets sockets) =>
         http.WebSockets.IsWebSocketRequest ? sockets.HandleAsync(http) : endpoint.HandleAsync(http))
-    .RequireRateLimiting(EndpointProtection.GraphQLPolicy);
+    .RequireRateLimitedAuthentication();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

@@ -43,6 +43,8 @@ public static class ContentServices
             .ValidateOnStart();
         services.AddTransient<Articles.ArticleEditor>();
         services.AddTransient<Tags.TagEditor>();
+        services.AddOptions<Auth.TokenCacheOptions>().BindConfiguration(Auth.TokenCacheOptions.Section);
+        services.AddSingleton<Auth.ApiTokenCache>();
         services.AddTransient<Auth.ApiTokens>();
         services.AddScoped<Audit.AuditLog>();
         return services;

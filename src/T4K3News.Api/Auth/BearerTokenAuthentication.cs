@@ -1,34 +1,26 @@
 using System.Security.Claims;
-using System.Text.Encodings.Web;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 using T4K3News.Content.Auth;
 
 namespace T4K3News.Api.Auth;
 
 /// <summary>
 /// `Authorization: Bearer &lt;token&gt;` against the token store. A request without a token is anonymous; one with an
-/// unknown, revoked or expired token is anonymous too, and mutations then answer AUTH_NOT_AUTHENTICATED.
+/// unknown, revoked or expired token is anonymous too, and mutations then answer AUTH_NOT_AUTHENTICATED. It runs for
+/// the GraphQL endpoint only, between its rate limits (see <see cref="Hosting.EndpointProtection"/>), so that made-up
+/// tokens are refused before they are looked up, and no other path looks one up at all.
 /// </summary>
-public sealed class BearerTokenAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiTokens tokens)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+public sealed class BearerTokenAuthentication(ApiTokens tokens)
 {
     public const string SchemeName = "Bearer";
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    /// <summary>Makes the request's user the token's, when it carries an active one.</summary>
+    public async Task AuthenticateAsync(HttpContext http)
     {
-        string? header = Request.Headers.Authorization;
-        if (string.IsNullOrEmpty(header))
-            return AuthenticateResult.NoResult();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return AuthenticateResult.Fail("Send the token as 'Authorization: Bearer <token>'.");
-
-        var token = await tokens.FindActiveAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        if (token is null)
-            return AuthenticateResult.Fail("The token is unknown, revoked or expired.");
-
-        return AuthenticateResult.Success(new AuthenticationTicket(PrincipalFor(token), SchemeName));
+        string? header = http.Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return;
+        if (await tokens.FindActiveAsync(header["Bearer ".Length..].Trim(), http.RequestAborted) is { } token)
+            http.User = PrincipalFor(token);
     }
 
     /// <summary>The token's name and its roles (an admin is also an editor).</summary>

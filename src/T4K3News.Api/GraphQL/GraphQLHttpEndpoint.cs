@@ -56,7 +56,7 @@ public sealed class GraphQLHttpEndpoint(
 
         if (isGet)
         {
-            var single = ReadQueryString(request.Query, out var queryStringError);
+            var single = ReadQueryString(request, out var queryStringError);
             await WriteAsync(http, mediaType, single is null
                 ? Outcome.RequestError(StatusCodes.Status400BadRequest, queryStringError!, ErrorCodes.RequestMalformed)
                 : await ExecuteAsync(single, Caller.Of(http), Transport.HttpGet));
@@ -80,14 +80,10 @@ public sealed class GraphQLHttpEndpoint(
             return;
         }
 
-        JsonDocument json;
-        try
+        var json = StrictJson.Parse(body.Value, out var problem);
+        if (json is null)
         {
-            json = JsonDocument.Parse(body.Value, new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException e)
-        {
-            await WriteAsync(http, mediaType, Outcome.RequestError(StatusCodes.Status400BadRequest, $"The body is not valid JSON: {e.Message}", ErrorCodes.RequestMalformed));
+            await WriteAsync(http, mediaType, Outcome.RequestError(StatusCodes.Status400BadRequest, $"The body {problem}.", ErrorCodes.RequestMalformed));
             return;
         }
 
@@ -327,9 +323,16 @@ public sealed class GraphQLHttpEndpoint(
         return null;
     }
 
-    private static GraphQLHttpRequest? ReadQueryString(IQueryCollection query, out string? error)
+    private static GraphQLHttpRequest? ReadQueryString(HttpRequest request, out string? error)
     {
         error = null;
+        if (!StrictJson.IsUtf8WhenPercentDecoded(request.QueryString.Value))
+        {
+            error = "The query string is not UTF-8 text once percent-decoded.";
+            return null;
+        }
+
+        var query = request.Query;
         JsonElement? variables = null, extensions = null;
         if (!TryReadJsonObject(query["variables"], "variables", ref variables, ref error) || !TryReadJsonObject(query["extensions"], "extensions", ref extensions, ref error))
             return null;
@@ -340,20 +343,16 @@ public sealed class GraphQLHttpEndpoint(
     {
         if (string.IsNullOrEmpty(text))
             return true;
-        try
+        using var document = StrictJson.Parse(text, out var problem);
+        if (document?.RootElement.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
         {
-            using var document = JsonDocument.Parse(text);
-            if (document.RootElement.ValueKind is JsonValueKind.Object)
-                value = document.RootElement.Clone();
-            else if (document.RootElement.ValueKind is not JsonValueKind.Null)
-                throw new JsonException();
-            return true;
-        }
-        catch (JsonException)
-        {
-            error = $"'{name}' must be a JSON object.";
+            error = document is null ? $"'{name}' {problem}." : $"'{name}' must be a JSON object.";
             return false;
         }
+
+        if (document.RootElement.ValueKind is JsonValueKind.Object)
+            value = document.RootElement.Clone();
+        return true;
     }
 
     /// <summary>A request object: <c>query</c>, <c>operationName</c>, <c>variables</c>, <c>extensions</c>.</summary>

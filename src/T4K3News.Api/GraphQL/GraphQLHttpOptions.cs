@@ -61,6 +61,15 @@ public sealed class GraphQLHttpOptions
 
     /// <summary>The most subscriptions one WebSocket connection may hold at once.</summary>
     public int MaxSubscriptionsPerConnection { get; set; } = 20;
+
+    /// <summary>The most WebSocket connections one token may hold open at once on one instance; the next is closed with 1008.</summary>
+    public int MaxSocketsPerToken { get; set; } = 10;
+
+    /// <summary>The most messages waiting to be sent on one WebSocket connection; a client that lets more pile up is closed with 1013.</summary>
+    public int MaxQueuedMessagesPerConnection { get; set; } = 1_000;
+
+    /// <summary>The most events of one subscription waiting to be sent; a client that lets more pile up is closed with 1013.</summary>
+    public int MaxQueuedEventsPerSubscription { get; set; } = 100;
 }
 
 public enum PersistedQueryMode

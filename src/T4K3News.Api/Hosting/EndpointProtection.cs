@@ -1,7 +1,8 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using T4K3News.Api.Auth;
 using T4K3News.Api.GraphQL;
 
 namespace T4K3News.Api.Hosting;
@@ -15,8 +16,11 @@ public sealed class RateLimitOptions
     /// <summary>Requests an anonymous client (by IP address) may make per window.</summary>
     public int AnonymousPermitLimit { get; set; } = 600;
 
-    /// <summary>Requests one editor's token may make per window.</summary>
+    /// <summary>Requests one editor's token may make per window; also what one address may send with tokens, before they are looked up.</summary>
     public int EditorPermitLimit { get; set; } = 6_000;
+
+    /// <summary>Requests with a token that turns out unknown, revoked or expired one address may send per window; then its tokens are refused unread.</summary>
+    public int InvalidTokenPermitLimit { get; set; } = 60;
 
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }
@@ -43,37 +47,15 @@ public sealed class ProxyOptions
 }
 
 /// <summary>
-/// Rate limiting (anonymous clients by IP, editors by token, on a higher limit), CORS for the front ends, and the
+/// Rate limits around authentication (see <see cref="ClientRateLimits"/>), CORS for the front ends, and the
 /// client address taken from X-Forwarded-For, but only when a configured proxy sent it: anyone else could forge it.
 /// </summary>
 public static class EndpointProtection
 {
-    public const string GraphQLPolicy = "graphql";
-
     public static IServiceCollection AddEndpointProtection(this IServiceCollection services, IConfiguration configuration)
     {
-        var rateLimits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.AddPolicy(GraphQLPolicy, http =>
-            {
-                if (!rateLimits.Enabled)
-                    return RateLimitPartition.GetNoLimiter("off");
-                var editor = http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name : null;
-                return editor is not null
-                    ? RateLimitPartition.GetFixedWindowLimiter($"editor:{editor}", _ => Window(rateLimits.EditorPermitLimit, rateLimits.Window))
-                    : RateLimitPartition.GetFixedWindowLimiter($"ip:{http.Connection.RemoteIpAddress}", _ => Window(rateLimits.AnonymousPermitLimit, rateLimits.Window));
-            });
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : rateLimits.Window;
-                var response = context.HttpContext.Response;
-                response.StatusCode = StatusCodes.Status429TooManyRequests;
-                response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var error = new { message = $"Too many requests; retry after {response.Headers.RetryAfter} seconds.", extensions = new { code = ErrorCodes.RateLimited } };
-                await response.WriteAsJsonAsync(new { errors = new[] { error } }, cancellationToken);
-            };
-        });
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
+        services.AddSingleton<ClientRateLimits>();
 
         var proxies = configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new ProxyOptions();
         services.Configure<ForwardedHeadersOptions>(forwarded =>
@@ -100,6 +82,33 @@ public static class EndpointProtection
         return services;
     }
 
+    /// <summary>Marks an endpoint as rate limited and authenticated (see <see cref="UseRateLimitedAuthentication"/>).</summary>
+    public static TBuilder RequireRateLimitedAuthentication<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.WithMetadata(RateLimitedAuthentication.Instance);
+
+    /// <summary>
+    /// For the endpoints marked so: the client's address is rate limited, then its token is looked up (authentication),
+    /// then the token is rate limited. A token is never looked up for a request the address's limit refuses, and no
+    /// other endpoint (health probes, the IDE's files) looks one up at all.
+    /// </summary>
+    public static void UseRateLimitedAuthentication(this WebApplication app) =>
+        app.UseWhen(http => http.GetEndpoint()?.Metadata.GetMetadata<RateLimitedAuthentication>() is not null, marked => marked
+            .Use(async (http, next) =>
+            {
+                if (await http.RequestServices.GetRequiredService<ClientRateLimits>().AdmitBeforeAuthenticationAsync(http))
+                    await next(http);
+            })
+            .Use(async (http, next) =>
+            {
+                await http.RequestServices.GetRequiredService<BearerTokenAuthentication>().AuthenticateAsync(http);
+                await next(http);
+            })
+            .Use(async (http, next) =>
+            {
+                if (await http.RequestServices.GetRequiredService<ClientRateLimits>().AdmitAfterAuthenticationAsync(http))
+                    await next(http);
+            }));
+
     /// <summary>Takes the client's address from X-Forwarded-For when proxies are configured; before rate limiting reads it.</summary>
     public static void UseForwardedClientAddresses(this WebApplication app)
     {
@@ -108,6 +117,98 @@ public static class EndpointProtection
             app.UseForwardedHeaders();
     }
 
-    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) =>
-        new() { PermitLimit = permits, Window = window, QueueLimit = 0, AutoReplenishment = true };
+    private sealed class RateLimitedAuthentication
+    {
+        public static readonly RateLimitedAuthentication Instance = new();
+    }
+}
+
+/// <summary>
+/// Fixed windows per client address and per token. Before a token is looked up, a request counts against its address:
+/// without a token at the anonymous limit, with one at the editor limit, and refused outright while the address has
+/// used up its allowance of tokens that failed. After the lookup a valid token counts against its own limit (however
+/// many addresses share it), and a failed one against that allowance.
+/// </summary>
+public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisposable
+{
+    private readonly RateLimitOptions limits = options.Value;
+
+    private readonly PartitionedRateLimiter<Bucket> windows = PartitionedRateLimiter.Create<Bucket, Bucket>(bucket =>
+        RateLimitPartition.GetFixedWindowLimiter(bucket, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = bucket.Kind switch
+            {
+                BucketKind.Anonymous => options.Value.AnonymousPermitLimit,
+                BucketKind.InvalidTokens => options.Value.InvalidTokenPermitLimit,
+                _ => options.Value.EditorPermitLimit,
+            },
+            Window = options.Value.Window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    /// <summary>Whether the request may go on to authentication; a refused one has its 429 written.</summary>
+    public async Task<bool> AdmitBeforeAuthenticationAsync(HttpContext http)
+    {
+        if (!limits.Enabled)
+            return true;
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? "";
+        if (!HasToken(http))
+            return await AdmitAsync(http, new Bucket(BucketKind.Anonymous, address));
+
+        // Zero permits asks only whether any are left, without taking one.
+        using (var failedTokensLeft = windows.AttemptAcquire(new Bucket(BucketKind.InvalidTokens, address), permitCount: 0))
+        {
+            if (!failedTokensLeft.IsAcquired)
+            {
+                await RefuseAsync(http, failedTokensLeft);
+                return false;
+            }
+        }
+
+        return await AdmitAsync(http, new Bucket(BucketKind.TokensFromAddress, address));
+    }
+
+    /// <summary>Whether the authenticated request may run; a refused one has its 429 written.</summary>
+    public async Task<bool> AdmitAfterAuthenticationAsync(HttpContext http)
+    {
+        if (!limits.Enabled || !HasToken(http))
+            return true;
+        return http.User.Identity is { IsAuthenticated: true, Name: { } name }
+            ? await AdmitAsync(http, new Bucket(BucketKind.Token, name))
+            : await AdmitAsync(http, new Bucket(BucketKind.InvalidTokens, http.Connection.RemoteIpAddress?.ToString() ?? ""));
+    }
+
+    public void Dispose() => windows.Dispose();
+
+    private static bool HasToken(HttpContext http) => http.Request.Headers.Authorization.Count > 0;
+
+    private async Task<bool> AdmitAsync(HttpContext http, Bucket bucket)
+    {
+        using var lease = windows.AttemptAcquire(bucket);
+        if (lease.IsAcquired)
+            return true;
+        await RefuseAsync(http, lease);
+        return false;
+    }
+
+    private async Task RefuseAsync(HttpContext http, RateLimitLease lease)
+    {
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window;
+        var response = http.Response;
+        response.StatusCode = StatusCodes.Status429TooManyRequests;
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var error = new { message = $"Too many requests; retry after {response.Headers.RetryAfter} seconds.", extensions = new { code = ErrorCodes.RateLimited } };
+        await response.WriteAsJsonAsync(new { errors = new[] { error } }, http.RequestAborted);
+    }
+
+    private enum BucketKind
+    {
+        Anonymous,
+        TokensFromAddress,
+        Token,
+        InvalidTokens,
+    }
+
+    private readonly record struct Bucket(BucketKind Kind, string Key);
 }

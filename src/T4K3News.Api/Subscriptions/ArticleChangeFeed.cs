@@ -1,14 +1,17 @@
 using Npgsql;
 using T4K3News.Content;
 using T4K3News.Content.Articles;
+using T4K3News.Content.Auth;
 
 namespace T4K3News.Api.Subscriptions;
 
 /// <summary>
 /// Listens on PostgreSQL for committed article changes (from this server instance or any other) and hands each to the
-/// current subscribers. One connection per instance, re-established after a failure; subscribers never block it.
+/// current subscribers. One connection per instance, re-established after a failure; subscribers never block it. The
+/// same connection hears token revocations for the <see cref="ApiTokenCache"/>, which it tells whether it listens.
 /// </summary>
-public sealed class ArticleChangeFeed(ContentDatabase database, ILogger<ArticleChangeFeed> log) : BackgroundService, IObservable<ArticleChange>
+public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache tokens, ILogger<ArticleChangeFeed> log)
+    : BackgroundService, IObservable<ArticleChange>
 {
     /// <summary>How the feed's connection shows in pg_stat_activity.</summary>
     public const string ApplicationName = "t4k3news-change-feed";
@@ -63,16 +66,30 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ILogger<ArticleC
         }.ConnectionString;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(stoppingToken);
-        connection.Notification += (_, notification) => Publish(notification.Payload);
-        await using (var listen = new NpgsqlCommand($"LISTEN {ArticleChange.Channel}", connection))
+        connection.Notification += (_, notification) =>
+        {
+            if (notification.Channel == ApiTokenCache.RevocationChannel)
+                tokens.Forget(notification.Payload);
+            else
+                Publish(notification.Payload);
+        };
+        await using (var listen = new NpgsqlCommand($"LISTEN {ArticleChange.Channel}; LISTEN {ApiTokenCache.RevocationChannel}", connection))
             await listen.ExecuteNonQueryAsync(stoppingToken);
-        listening.TrySetResult();
-        if (delay != FirstRetryDelay)
-            log.LogInformation("Listening for article changes again");
-        delay = FirstRetryDelay;
+        try
+        {
+            tokens.Listening();
+            listening.TrySetResult();
+            if (delay != FirstRetryDelay)
+                log.LogInformation("Listening for article changes again");
+            delay = FirstRetryDelay;
 
-        while (true)
-            await connection.WaitAsync(stoppingToken);
+            while (true)
+                await connection.WaitAsync(stoppingToken);
+        }
+        finally
+        {
+            tokens.NotListening();
+        }
     }
 
     private void Publish(string payload)

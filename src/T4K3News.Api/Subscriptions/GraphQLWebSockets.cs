@@ -33,6 +33,9 @@ public sealed class GraphQLWebSockets(
     private readonly IOptions<GraphQLHttpOptions> options = options;
     private readonly ILogger<GraphQLWebSockets> log = log;
 
+    /// <summary>Open connections per token name (on this instance), for <see cref="GraphQLHttpOptions.MaxSocketsPerToken"/>.</summary>
+    private readonly ConcurrentDictionary<string, int> socketsPerToken = new();
+
     public async Task HandleAsync(HttpContext http)
     {
         if (!http.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol))
@@ -58,21 +61,54 @@ public sealed class GraphQLWebSockets(
         public const int ConnectionInitialisationTimeout = 4408;
         public const int SubscriberAlreadyExists = 4409;
         public const int TooManyInitialisationRequests = 4429;
+
+        /// <summary>The WebSocket standard's "policy violation": more connections with one token than allowed.</summary>
+        public const int PolicyViolation = 1008;
+
+        /// <summary>The WebSocket standard's "try again later": the client fell behind what it asked for.</summary>
+        public const int TryAgainLater = 1013;
+    }
+
+    /// <summary>How long a client has to answer the server's close frame (the close handshake) before it is disconnected.</summary>
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Counts a connection for the token, unless it has as many as allowed already.</summary>
+    private bool TryCountSocket(string tokenName)
+    {
+        while (true)
+        {
+            var count = socketsPerToken.GetValueOrDefault(tokenName);
+            if (count >= options.Value.MaxSocketsPerToken)
+                return false;
+            if (count == 0 ? socketsPerToken.TryAdd(tokenName, 1) : socketsPerToken.TryUpdate(tokenName, count + 1, count))
+                return true;
+        }
+    }
+
+    private void UncountSocket(string tokenName)
+    {
+        while (socketsPerToken.TryGetValue(tokenName, out var count))
+        {
+            if (count == 1 ? socketsPerToken.TryRemove(new KeyValuePair<string, int>(tokenName, 1)) : socketsPerToken.TryUpdate(tokenName, count - 1, count))
+                return;
+        }
     }
 
     private sealed class Session(GraphQLWebSockets server, HttpContext http, WebSocket socket) : IAsyncDisposable
     {
-        private const int OutgoingQueueLimit = 1_000;
         private readonly GraphQLWebSockets server = server;
         private readonly HttpContext http = http;
-        private readonly Channel<Outgoing> outgoing = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(OutgoingQueueLimit) { SingleReader = true });
+        private readonly Channel<Outgoing> outgoing = Channel.CreateBounded<Outgoing>(
+            new BoundedChannelOptions(server.options.Value.MaxQueuedMessagesPerConnection) { SingleReader = true });
         private readonly ConcurrentDictionary<string, Operation> operations = new();
         private readonly CancellationTokenSource closing = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         private GraphQLHttpOptions Limits => server.options.Value;
         private bool initReceived;
         private bool acknowledged;
         private string? secret;
+        private string? countedToken;
         private int closeRequested;
+        private Outgoing? closeAheadOfQueue;
 
         public async Task RunAsync()
         {
@@ -92,22 +128,28 @@ public sealed class GraphQLWebSockets(
             await sending;
         }
 
+        /// <summary>
+        /// Reads and handles messages until the client's close; once the server has asked to close, it only waits for
+        /// that answer. A pending receive is never cancelled, which would abort the connection and lose the close frame.
+        /// </summary>
         private async Task ReceiveLoopAsync()
         {
             var buffer = new byte[16 * 1024];
             var message = new MemoryStream();
-            while (!closing.IsCancellationRequested)
+            while (true)
             {
-                var frame = await socket.ReceiveAsync(buffer, closing.Token);
+                var frame = await socket.ReceiveAsync(buffer, http.RequestAborted);
                 if (frame.MessageType == WebSocketMessageType.Close)
                 {
                     Close((int)WebSocketCloseStatus.NormalClosure, "");
                     return;
                 }
+                if (Volatile.Read(ref closeRequested) != 0)
+                    continue;
                 if (message.Length + frame.Count > Limits.MaxBodyBytes)
                 {
                     Close((int)WebSocketCloseStatus.MessageTooBig, $"A message may hold at most {Limits.MaxBodyBytes} bytes");
-                    return;
+                    continue;
                 }
 
                 message.Write(buffer, 0, frame.Count);
@@ -116,28 +158,20 @@ public sealed class GraphQLWebSockets(
                 if (frame.MessageType != WebSocketMessageType.Text)
                 {
                     Close(CloseCodes.BadRequest, "Messages are JSON text");
-                    return;
+                    continue;
                 }
 
-                var text = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+                await HandleAsync(message.GetBuffer().AsMemory(0, (int)message.Length));
                 message.SetLength(0);
-                if (!await HandleAsync(text))
-                    return;
             }
         }
 
         /// <summary>Handles one client message; false once the socket is being closed.</summary>
-        private async Task<bool> HandleAsync(string text)
+        private async Task<bool> HandleAsync(ReadOnlyMemory<byte> utf8)
         {
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
-            }
-            catch (JsonException)
-            {
-                return Close(CloseCodes.BadRequest, "Invalid message: not JSON");
-            }
+            var document = StrictJson.Parse(utf8, out var problem);
+            if (document is null)
+                return Close(CloseCodes.BadRequest, $"Invalid message: it {problem}");
 
             using (document)
             {
@@ -182,6 +216,10 @@ public sealed class GraphQLWebSockets(
             var token = secret is null ? null : await server.tokens.FindActiveAsync(secret, closing.Token);
             if (token is null)
                 return Close(CloseCodes.Forbidden, "Forbidden: send an editor's token in the connection_init payload as { \"Authorization\": \"Bearer <token>\" }");
+
+            if (!server.TryCountSocket(token.Name))
+                return Close(CloseCodes.PolicyViolation, $"Too many connections with this token: at most {Limits.MaxSocketsPerToken}");
+            countedToken = token.Name;
 
             http.User = BearerTokenAuthentication.PrincipalFor(token);
             acknowledged = true;
@@ -265,11 +303,28 @@ public sealed class GraphQLWebSockets(
         private void Send(string message)
         {
             if (Volatile.Read(ref closeRequested) == 0 && !outgoing.Writer.TryWrite(new Outgoing(message, null, null)))
-                Abandon();
+                FellBehind($"more than {Limits.MaxQueuedMessagesPerConnection} messages waited to be sent");
         }
 
-        private void SendResult(string id, ExecutionResult result) =>
-            Send($$"""{"id":{{JsonSerializer.Serialize(id)}},"type":"next","payload":{{server.serializer.Serialize(result)}}}""");
+        /// <summary>For a subscription's events: waits for room in the queue, so that a burst waits in the subscription's own queue.</summary>
+        private async Task SendWhenRoomAsync(string message, CancellationToken cancellationToken)
+        {
+            if (Volatile.Read(ref closeRequested) != 0)
+                return;
+            try
+            {
+                await outgoing.Writer.WriteAsync(new Outgoing(message, null, null), cancellationToken);
+            }
+            catch (ChannelClosedException)
+            {
+                // The socket is closing.
+            }
+        }
+
+        private void SendResult(string id, ExecutionResult result) => Send(ResultMessage(id, result));
+
+        private string ResultMessage(string id, ExecutionResult result) =>
+            $$"""{"id":{{JsonSerializer.Serialize(id)}},"type":"next","payload":{{server.serializer.Serialize(result)}}}""";
 
         private void SendErrors(string id, IEnumerable<ExecutionError> errors)
         {
@@ -285,41 +340,74 @@ public sealed class GraphQLWebSockets(
             // The close goes through the queue, as WebSocket sends must not overlap.
             if (Interlocked.Exchange(ref closeRequested, 1) == 0)
             {
-                if (!outgoing.Writer.TryWrite(new Outgoing(null, code, reason)))
-                    Abandon();
+                var close = new Outgoing(null, code, ShortEnough(reason));
+                // With the queue full the client is far behind already: the close skips the queue.
+                if (!outgoing.Writer.TryWrite(close))
+                    Volatile.Write(ref closeAheadOfQueue, close);
                 outgoing.Writer.TryComplete();
+                _ = DisconnectUnlessClosedAsync();
             }
 
             return false;
         }
 
-        /// <summary>For a client that leaves a thousand messages unread: it gets no orderly close.</summary>
-        private void Abandon()
+        /// <summary>
+        /// The client reads more slowly than its subscriptions produce: closed (1013), rather than kept with a queue that
+        /// grows without bound. A client that reconnects re-reads what it shows, as after any reconnection.
+        /// </summary>
+        private void FellBehind(string what)
         {
-            Interlocked.Exchange(ref closeRequested, 1);
+            if (Interlocked.Exchange(ref closeRequested, 1) != 0)
+                return;
+            server.log.LogWarning("Closing a WebSocket whose client fell behind: {What}", what);
+            // The close goes next, skipping what is queued: the client is behind already.
+            Volatile.Write(ref closeAheadOfQueue, new Outgoing(null, CloseCodes.TryAgainLater, ShortEnough($"Too slow: {what}")));
             outgoing.Writer.TryComplete();
-            socket.Abort();
-            closing.Cancel();
+            _ = DisconnectUnlessClosedAsync();
+        }
+
+        /// <summary>A client that has not completed the close handshake in time (it reads nothing, say) is disconnected.</summary>
+        private async Task DisconnectUnlessClosedAsync()
+        {
+            await Task.Delay(CloseHandshakeTimeout, CancellationToken.None);
+            if (socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+                socket.Abort();
+        }
+
+        /// <summary>A close reason holds at most 123 bytes; a longer one (quoting what a client sent) would fail the close itself.</summary>
+        private static string ShortEnough(string reason)
+        {
+            const int maxBytes = 123;
+            const string ellipsis = "…";
+            if (Encoding.UTF8.GetByteCount(reason) <= maxBytes)
+                return reason;
+            var end = Math.Min(reason.Length, maxBytes);
+            while (Encoding.UTF8.GetByteCount(reason.AsSpan(0, end)) > maxBytes - Encoding.UTF8.GetByteCount(ellipsis) || char.IsHighSurrogate(reason[end - 1]))
+                end--;
+            return reason[..end] + ellipsis;
         }
 
         private async Task SendLoopAsync()
         {
             try
             {
-                await foreach (var message in outgoing.Reader.ReadAllAsync(CancellationToken.None))
+                await foreach (var queued in outgoing.Reader.ReadAllAsync(CancellationToken.None))
                 {
                     if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
                         return;
+                    var message = Volatile.Read(ref closeAheadOfQueue) ?? queued;
                     if (message.Text is { } text)
                     {
                         await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, http.RequestAborted);
                         continue;
                     }
 
-                    await socket.CloseOutputAsync((WebSocketCloseStatus)message.CloseCode!.Value, message.CloseReason, http.RequestAborted);
-                    await closing.CancelAsync();
+                    await CloseOutputAsync(message);
                     return;
                 }
+
+                if (Volatile.Read(ref closeAheadOfQueue) is { } close && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    await CloseOutputAsync(close);
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException)
             {
@@ -327,8 +415,16 @@ public sealed class GraphQLWebSockets(
             }
         }
 
+        private async Task CloseOutputAsync(Outgoing close)
+        {
+            await socket.CloseOutputAsync((WebSocketCloseStatus)close.CloseCode!.Value, close.CloseReason, http.RequestAborted);
+            await closing.CancelAsync();
+        }
+
         public async ValueTask DisposeAsync()
         {
+            if (countedToken is not null)
+                server.UncountSocket(countedToken);
             foreach (var id in operations.Keys)
             {
                 if (operations.TryRemove(id, out var operation))
@@ -342,7 +438,11 @@ public sealed class GraphQLWebSockets(
         private sealed class Operation(Session session, string id) : IAsyncDisposable, IObserver<ExecutionResult>
         {
             private readonly CancellationTokenSource stopped = CancellationTokenSource.CreateLinkedTokenSource(session.closing.Token);
-            private readonly Channel<ExecutionResult> events = Channel.CreateUnbounded<ExecutionResult>(new UnboundedChannelOptions { SingleReader = true });
+
+            /// <summary>Events resolved and waiting to be sent; one that finds it full closes the connection (see <see cref="FellBehind"/>).</summary>
+            private readonly Channel<ExecutionResult> events = Channel.CreateBounded<ExecutionResult>(
+                new BoundedChannelOptions(session.Limits.MaxQueuedEventsPerSubscription) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite },
+                _ => session.FellBehind($"more than {session.Limits.MaxQueuedEventsPerSubscription} events of subscription '{id}' waited to be sent"));
             private AsyncServiceScope? scope;
             private IDisposable? subscription;
 
@@ -390,7 +490,7 @@ public sealed class GraphQLWebSockets(
                     {
                         if (!await session.TokenStillActiveAsync())
                             return;
-                        session.SendResult(id, result);
+                        await session.SendWhenRoomAsync(session.ResultMessage(id, result), stopped.Token);
                     }
 
                     Finish(() => session.SendComplete(id));

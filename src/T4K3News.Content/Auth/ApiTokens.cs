@@ -8,8 +8,11 @@ namespace T4K3News.Content.Auth;
 
 public sealed record IssuedToken(ApiToken Token, string Secret);
 
-/// <summary>Issues, checks and revokes API tokens. Secrets are 32 random bytes, shown once; the database keeps their SHA-256.</summary>
-public sealed class ApiTokens(IDbContextFactory<ContentDbContext> databases, TimeProvider clock)
+/// <summary>
+/// Issues, checks and revokes API tokens. Secrets are 32 random bytes, shown once; the database keeps their SHA-256.
+/// Checks go through the <see cref="ApiTokenCache"/>; revocations empty it on every instance.
+/// </summary>
+public sealed class ApiTokens(IDbContextFactory<ContentDbContext> databases, ApiTokenCache cache, TimeProvider clock)
 {
     public const string SecretPrefix = "t4k_";
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -43,22 +46,40 @@ public sealed class ApiTokens(IDbContextFactory<ContentDbContext> databases, Tim
     public async Task<ApiToken?> FindActiveAsync(string secret, CancellationToken cancellationToken)
     {
         var hash = Hash(secret);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (cache.TryGet(hash, now, out var cached))
+        {
+            if (cached.ClaimUseRecording(now, LastUsedResolution))
+            {
+                await using var recording = await databases.CreateDbContextAsync(cancellationToken);
+                await RecordUseAsync(recording, cached.Token.Id, now, cancellationToken);
+            }
+
+            return cached.Token;
+        }
+
+        var generation = cache.Generation;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.SecretHash == hash, cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
         if (token is null || !token.IsActive(now))
             return null;
 
-        // Recorded at most once a minute per token, so that reading with a token does not turn every request into a write.
-        var recordedSince = now - LastUsedResolution;
-        if (token.LastUsedAt is null || token.LastUsedAt < recordedSince)
+        if (token.LastUsedAt is null || token.LastUsedAt < now - LastUsedResolution)
         {
-            await db.ApiTokens.Where(t => t.Id == token.Id && (t.LastUsedAt == null || t.LastUsedAt < recordedSince))
-                .ExecuteUpdateAsync(set => set.SetProperty(t => t.LastUsedAt, now), cancellationToken);
+            await RecordUseAsync(db, token.Id, now, cancellationToken);
             token.LastUsedAt = now;
         }
 
+        cache.Store(hash, token, now, generation);
         return token;
+    }
+
+    /// <summary>Recorded at most once a minute per token, so that reading with a token does not turn every request into a write.</summary>
+    private static async Task RecordUseAsync(ContentDbContext db, int tokenId, DateTime now, CancellationToken cancellationToken)
+    {
+        var recordedSince = now - LastUsedResolution;
+        await db.ApiTokens.Where(t => t.Id == tokenId && (t.LastUsedAt == null || t.LastUsedAt < recordedSince))
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.LastUsedAt, now), cancellationToken);
     }
 
     public async Task<IReadOnlyList<ApiToken>> ListAsync(CancellationToken cancellationToken)
@@ -67,12 +88,20 @@ public sealed class ApiTokens(IDbContextFactory<ContentDbContext> databases, Tim
         return await db.ApiTokens.AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken);
     }
 
+    /// <summary>Revokes the token and announces it (NOTIFY, in the same transaction) so every instance forgets it at once.</summary>
     public async Task<bool> RevokeAsync(string name, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        return await db.ApiTokens.Where(t => t.Name == name && t.RevokedAt == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), cancellationToken) > 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.ApiTokens.Where(t => t.Name == name && t.RevokedAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.RevokedAt, now), cancellationToken) == 0)
+            return false;
+
+        await db.Database.ExecuteSqlAsync($"SELECT pg_notify({ApiTokenCache.RevocationChannel}, {name})", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        cache.Forget(name);
+        return true;
     }
 
     public async Task<bool> AnyAsync(CancellationToken cancellationToken)

@@ -10,14 +10,28 @@ public sealed class HostileRequestTests(ContentApi api) : IClassFixture<ContentA
 {
     private const string NormalQuery = """{ article(slug: "zelenskyy-calls-for-new-round-of-peace-talks-with-russia") { title } }""";
 
-    private async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string body)
+    private Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string body) => PostAsync(Encoding.UTF8.GetBytes(body));
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = content });
+    }
+
+    private Task<(HttpStatusCode Status, JsonNode? Body)> GetAsync(string queryString) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, "/graphql?" + queryString));
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpRequestMessage request)
     {
         using var client = api.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Accept.ParseAdd("application/graphql-response+json");
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+        using (request)
+        {
+            request.Headers.Accept.ParseAdd("application/graphql-response+json");
+            using var response = await client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+        }
     }
 
     private static string Query(string query) => new JsonObject { ["query"] = query }.ToJsonString();
@@ -124,6 +138,73 @@ public sealed class HostileRequestTests(ContentApi api) : IClassFixture<ContentA
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("BATCH_TOO_LARGE", Code(body));
         await AssertStillServesAsync();
+    }
+
+    [Theory]
+    [InlineData("in the query")]
+    [InlineData("in a variable")]
+    [InlineData("in an operation of a batch")]
+    public async Task A_body_with_invalid_UTF8_bytes_gets_400_REQUEST_MALFORMED(string where)
+    {
+        byte[] invalid = [0xC3, 0x28, 0xFF];
+        var (before, after) = where switch
+        {
+            "in the query" => ("""{"query":"{ __typename } # """, "\"}"),
+            "in a variable" => ("""{"query":"query ($slug: String!) { article(slug: $slug) { title } }","variables":{"slug":"a""", "b\"}}"),
+            _ => ("""[{"query":"{ __typename }"},{"query":"{ __typename } # """, "\"}]"),
+        };
+
+        var (status, body) = await PostAsync([.. Encoding.UTF8.GetBytes(before), .. invalid, .. Encoding.UTF8.GetBytes(after)]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("REQUEST_MALFORMED", Code(body));
+        await AssertStillServesAsync();
+    }
+
+    [Theory]
+    [InlineData("""{"query":"\ud800"}""")]
+    [InlineData("""{"query":"{ __typename } # \udfff"}""")]
+    [InlineData("""{"query":"{ __typename } # \udc00\ud800"}""")]
+    [InlineData("""{"query":"{ __typename }","operationName":"\ud800"}""")]
+    [InlineData("""{"query":"query ($slug: String!) { article(slug: $slug) { title } }","variables":{"\ud800":"key"}}""")]
+    [InlineData("""{"query":"query ($slug: String!) { article(slug: $slug) { title } }","variables":{"slug":"\udfff"}}""")]
+    [InlineData("""{"query":"query ($where: ArticleFilterInput) { articles(where: $where) { totalCount } }","variables":{"where":{"slug":{"in":["fine","\ud800 nested"]}}}}""")]
+    [InlineData("""{"query":"{ __typename }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"\ud800"}}}""")]
+    [InlineData("""{"query":"{ __typename }","\ud800":"an unknown member"}""")]
+    [InlineData("""[{"query":"{ __typename }"},{"query":"query ($slug: String!) { article(slug: $slug) { title } }","variables":{"slug":"\udc00\ud800"}}]""")]
+    public async Task A_body_with_an_unpaired_surrogate_escape_gets_400_REQUEST_MALFORMED(string json)
+    {
+        var (status, body) = await PostAsync(json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("REQUEST_MALFORMED", Code(body));
+        await AssertStillServesAsync();
+    }
+
+    [Theory]
+    [InlineData("query=%7B%20__typename%20%7D%20%23%20%C3%28%FF")]
+    [InlineData("query=%ED%A0%80")]
+    [InlineData("query=%7B%20__typename%20%7D&operationName=%ED%B0%80%ED%A0%80")]
+    [InlineData("query=query%20(%24slug%3A%20String!)%20%7B%20article(slug%3A%20%24slug)%20%7B%20title%20%7D%20%7D&variables=%7B%22slug%22%3A%22%FF%22%7D")]
+    [InlineData("query=query%20(%24slug%3A%20String!)%20%7B%20article(slug%3A%20%24slug)%20%7B%20title%20%7D%20%7D&variables=%7B%22slug%22%3A%22%5Cud800%22%7D")]
+    [InlineData("query=%7B%20__typename%20%7D&extensions=%7B%22x%22%3A%7B%22%5Cudfff%22%3A1%7D%7D")]
+    public async Task A_query_string_that_is_not_UTF8_text_gets_400_REQUEST_MALFORMED(string queryString)
+    {
+        var (status, body) = await GetAsync(queryString);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("REQUEST_MALFORMED", Code(body));
+        await AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task Text_with_escaped_surrogate_pairs_still_runs()
+    {
+        var (status, body) = await PostAsync("""{"query":"query ($slug: String!) { article(slug: $slug) { title } } # \ud83d\udcf0","variables":{"slug":"\ud83d\udcf0-news"}}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Null(body!["errors"]);
+        Assert.Null(body["data"]!["article"]);
     }
 
     [Fact]

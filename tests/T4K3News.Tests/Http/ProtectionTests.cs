@@ -13,7 +13,8 @@ public sealed class RateLimitedApi : ContentApi
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["RateLimiting:AnonymousPermitLimit"] = "3",
-        ["RateLimiting:EditorPermitLimit"] = "100",
+        ["RateLimiting:EditorPermitLimit"] = "4",
+        ["RateLimiting:InvalidTokenPermitLimit"] = "2",
         ["RateLimiting:Window"] = "00:10:00",
     };
 }
@@ -39,6 +40,68 @@ public sealed class RateLimitingTests(RateLimitedApi api) : IClassFixture<RateLi
         Assert.Equal("RATE_LIMITED", JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["errors"]![0]!["extensions"]!["code"].Text());
         Assert.Equal("Query", (await editor.QueryAsync("{ __typename }"))["__typename"].Text());
     }
+
+    [Fact]
+    public async Task Random_bearer_tokens_are_refused_with_429_before_they_are_looked_up_once_an_address_has_sent_too_many()
+    {
+        var statuses = new List<int>();
+        var lookups = new List<int>();
+        GraphQLResponse? refused = null;
+        for (var i = 0; i < 10; i++)
+        {
+            api.Statements.Reset();
+            var response = await api.CreateGraphQLClientFrom(Address(10), $"t4k_random-{Guid.NewGuid():N}").PostAsync("{ __typename }");
+            statuses.Add(response.Status);
+            lookups.Add(api.Statements.Count);
+            refused = response;
+        }
+
+        Assert.Equal([200, 200, 429, 429, 429, 429, 429, 429, 429, 429], statuses);
+        Assert.Equal([1, 1, 0, 0, 0, 0, 0, 0, 0, 0], lookups);
+        Assert.Equal("RATE_LIMITED", refused!.FirstErrorCode);
+        Assert.Equal("Query", (await api.CreateGraphQLClientFrom(Address(11)).QueryAsync("{ __typename }"))["__typename"].Text());
+    }
+
+    [Fact]
+    public async Task Requests_with_tokens_are_limited_per_address_before_the_lookup_and_per_token_after_it()
+    {
+        var (first, second, third) = (await api.CreateTokenAsync(TokenRole.Editor), await api.CreateTokenAsync(TokenRole.Editor), await api.CreateTokenAsync(TokenRole.Editor));
+
+        var oneAddress = new List<int>();
+        foreach (var token in new[] { first, first, second, second, third })
+            oneAddress.Add((await api.CreateGraphQLClientFrom(Address(20), token).PostAsync("{ __typename }")).Status);
+        api.Statements.Reset();
+        var refusedBeforeLookup = await api.CreateGraphQLClientFrom(Address(20), $"t4k_random-{Guid.NewGuid():N}").PostAsync("{ __typename }");
+        var lookupsForRefused = api.Statements.Count;
+
+        var oneToken = new List<int>();
+        foreach (var address in new[] { 30, 31, 32, 33, 34 })
+            oneToken.Add((await api.CreateGraphQLClientFrom(Address(address), first).PostAsync("{ __typename }")).Status);
+        var otherToken = await api.CreateGraphQLClientFrom(Address(34), third).PostAsync("{ __typename }");
+
+        Assert.Equal([200, 200, 200, 200, 429], oneAddress);
+        Assert.Equal(429, refusedBeforeLookup.Status);
+        Assert.Equal(0, lookupsForRefused);
+        Assert.Equal([200, 200, 429, 429, 429], oneToken);
+        Assert.Equal(200, otherToken.Status);
+    }
+
+    [Fact]
+    public async Task Health_probes_never_look_up_a_token_so_tokens_sent_to_them_cost_nothing()
+    {
+        api.Statements.Reset();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await api.CreateGraphQLClientFrom(Address(40), $"t4k_random-{Guid.NewGuid():N}").Http.GetAsync("/health/live");
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Equal(0, api.Statements.Count);
+    }
+
+    private static IPAddress Address(int last) => IPAddress.Parse($"203.0.113.{last}");
 }
 
 public sealed class LockedDownApi : ContentApi

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using T4K3News.Content;
 using T4K3News.Content.Auth;
 using T4K3News.Content.Import;
@@ -18,16 +19,25 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
     public string ConnectionString { get; protected set; } = "";
     public StatementCounter Statements { get; } = new();
     public TestClock Clock { get; } = new();
+    public LogRecorder Logs { get; } = new();
 
     /// <summary>The seeds folder imported at start-up; null imports nothing.</summary>
     protected virtual string? SeedsFolder => RepositoryPaths.Seeds;
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>
+    /// Serve on a loopback port through Kestrel instead of the in-memory test server: for WebSocket tests that depend
+    /// on the real socket (the in-memory one never blocks a send, checks no UTF-8 and accepts any close reason).
+    /// </summary>
+    public virtual bool ListensOnLoopback => false;
+
     public virtual async Task InitializeAsync()
     {
         var server = await TestDatabaseServer.InstanceAsync();
         ConnectionString = await server.CreateDatabaseAsync();
+        if (ListensOnLoopback)
+            UseKestrel(0);
         StartServer(); // migrations and the seed import run now, not in the first test
     }
 
@@ -36,6 +46,15 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
     public GraphQLClient CreateGraphQLClient(string? token = null)
     {
         var http = CreateClient();
+        if (token is not null)
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return new GraphQLClient(http);
+    }
+
+    /// <summary>A client whose requests arrive from this address (as the TCP peer), carrying the token when one is given.</summary>
+    public GraphQLClient CreateGraphQLClientFrom(System.Net.IPAddress address, string? token = null)
+    {
+        var http = new HttpClient(Server.CreateHandler(context => context.Connection.RemoteIpAddress = address)) { BaseAddress = new Uri("http://localhost") };
         if (token is not null)
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return new GraphQLClient(http);
@@ -69,6 +88,7 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Import:SeedsPath", SeedsFolder ?? RepositoryPaths.Seeds);
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<IInterceptor>(Statements);
@@ -78,9 +98,11 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
 }
 
 /// <summary>A second server instance on the database of another, as behind a load balancer.</summary>
-public sealed class AnotherInstance(ContentApi first) : ContentApi
+public sealed class AnotherInstance(ContentApi first, IDictionary<string, string?>? settings = null) : ContentApi
 {
     protected override string? SeedsFolder => null;
+
+    protected override IDictionary<string, string?> Settings => settings ?? base.Settings;
 
     public override Task InitializeAsync()
     {

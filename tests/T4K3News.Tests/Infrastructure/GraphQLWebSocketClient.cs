@@ -15,11 +15,43 @@ public sealed class GraphQLWebSocketClient(WebSocket socket) : IAsyncDisposable
 
     public static async Task<GraphQLWebSocketClient> ConnectAsync(ContentApi api, string? subProtocol = "graphql-transport-ws")
     {
+        if (api.ListensOnLoopback)
+        {
+            var overTcp = new ClientWebSocket();
+            if (subProtocol is not null)
+                overTcp.Options.AddSubProtocol(subProtocol);
+            await overTcp.ConnectAsync(LoopbackUri(api), CancellationToken.None);
+            return new GraphQLWebSocketClient(overTcp);
+        }
+
         var client = api.Server.CreateWebSocketClient();
         if (subProtocol is not null)
             client.SubProtocols.Add(subProtocol);
         return new GraphQLWebSocketClient(await client.ConnectAsync(new Uri("ws://localhost/graphql"), CancellationToken.None));
     }
+
+    /// <summary>
+    /// A client on a real socket (the server must listen on loopback) whose TCP receive window is tiny, so that what it
+    /// leaves unread soon holds up the server's sends, as a slow or stalled client's does.
+    /// </summary>
+    public static async Task<GraphQLWebSocketClient> ConnectWithSmallWindowAsync(ContentApi api)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var tcp = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+                await tcp.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(tcp, ownsSocket: true);
+            },
+        };
+        var client = new ClientWebSocket();
+        client.Options.AddSubProtocol("graphql-transport-ws");
+        await client.ConnectAsync(LoopbackUri(api), new HttpMessageInvoker(handler), CancellationToken.None);
+        return new GraphQLWebSocketClient(client);
+    }
+
+    private static Uri LoopbackUri(ContentApi api) => new UriBuilder(api.ClientOptions.BaseAddress) { Scheme = "ws", Path = "/graphql" }.Uri;
 
     /// <summary>Connects, initialises with the token and waits for the acknowledgement.</summary>
     public static async Task<GraphQLWebSocketClient> ConnectAsEditorAsync(ContentApi api, string token)

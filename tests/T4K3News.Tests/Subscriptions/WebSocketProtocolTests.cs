@@ -3,8 +3,16 @@ using T4K3News.Tests.Infrastructure;
 
 namespace T4K3News.Tests.Subscriptions;
 
+/// <summary>The WebSocket transport on a real socket (Kestrel on loopback), as clients meet it.</summary>
+public sealed class SocketApi : ContentApi
+{
+    protected override string? SeedsFolder => null;
+
+    public override bool ListensOnLoopback => true;
+}
+
 /// <summary>The graphql-transport-ws rules: every misstep closes the socket with the protocol's code, and the server goes on.</summary>
-public sealed class WebSocketProtocolTests(LiveApi api) : IClassFixture<LiveApi>
+public sealed class WebSocketProtocolTests(SocketApi api) : IClassFixture<SocketApi>
 {
     private const string Subscription = "subscription { articleChanged { version } }";
 
@@ -74,6 +82,50 @@ public sealed class WebSocketProtocolTests(LiveApi api) : IClassFixture<LiveApi>
         await socket.SendTextAsync(message);
 
         Assert.Equal(4400, await socket.ClosedWithAsync());
+        await AssertStillAnswersAsync();
+    }
+
+    [Theory]
+    [InlineData("before connection_init", """{"type":"\ud800"}""")]
+    [InlineData("the type", """{"type":"\ud800"}""")]
+    [InlineData("a reversed pair in the id", """{"type":"subscribe","id":"\udc00\ud800","payload":{"query":"{ __typename }"}}""")]
+    [InlineData("the query", """{"type":"subscribe","id":"1","payload":{"query":"{ __typename } # \udfff"}}""")]
+    [InlineData("a nested variable", """{"type":"subscribe","id":"1","payload":{"query":"query ($where: ArticleFilterInput) { articles(where: $where) { totalCount } }","variables":{"where":{"slug":{"in":["\ud800"]}}}}}""")]
+    [InlineData("the extensions", """{"type":"subscribe","id":"1","payload":{"query":"{ __typename }","extensions":{"\ud800":1}}}""")]
+    [InlineData("a member nobody reads", """{"type":"ping","payload":{"note":"\udfff"}}""")]
+    public async Task A_message_with_an_unpaired_surrogate_escape_closes_the_socket_with_4400(string where, string message)
+    {
+        await using var socket = where == "before connection_init"
+            ? await GraphQLWebSocketClient.ConnectAsync(api)
+            : await GraphQLWebSocketClient.ConnectAsEditorAsync(api, await api.CreateTokenAsync(TokenRole.Editor));
+
+        await socket.SendTextAsync(message);
+
+        Assert.Equal(4400, await socket.ClosedWithAsync());
+        await AssertStillAnswersAsync();
+    }
+
+    [Fact]
+    public async Task An_unknown_type_too_long_to_quote_in_a_close_reason_still_closes_the_socket_with_4400()
+    {
+        await using var socket = await GraphQLWebSocketClient.ConnectAsEditorAsync(api, await api.CreateTokenAsync(TokenRole.Editor));
+
+        await socket.SendAsync(new { type = string.Concat(Enumerable.Repeat("ünknown-📰-", 50)) });
+
+        Assert.Equal(4400, await socket.ClosedWithAsync());
+        Assert.StartsWith("Invalid message: unknown type 'ünknown-📰-", socket.CloseReason);
+        await AssertStillAnswersAsync();
+    }
+
+    [Fact]
+    public async Task A_text_message_with_invalid_UTF8_bytes_is_closed_by_the_WebSocket_itself_with_1007()
+    {
+        await using var socket = await GraphQLWebSocketClient.ConnectAsEditorAsync(api, await api.CreateTokenAsync(TokenRole.Editor));
+
+        byte[] message = [.. """{"type":"ping","payload":{"note":" """u8, 0xC3, 0x28, 0xFF, .. "\"}}"u8];
+        await socket.Socket.SendAsync(message, System.Net.WebSockets.WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+
+        Assert.Equal(1007, await socket.ClosedWithAsync());
         await AssertStillAnswersAsync();
     }
 
