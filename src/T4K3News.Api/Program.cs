@@ -1,71 +1,38 @@
-using GraphQL;
-using T4K3News.Api.Auth;
+using T4K3News.Api;
 using T4K3News.Api.Articles;
-using T4K3News.Api.GraphQL;
+using T4K3News.Api.Auth;
 using T4K3News.Api.Hosting;
-using T4K3News.Api.Ide;
+using T4K3News.Api.PersistedQueries;
+using T4K3News.Api.Subscriptions;
 using T4K3News.Api.Tags;
 using T4K3News.Content;
-using T4K3News.Content.Import;
+using T4K3News.GraphQLServer;
 
 var isCommand = CommandLine.IsCommand(args);
 var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
-
-builder.Services.AddContent();
-builder.Services.AddHttpContextAccessor();
-builder.Services.AddSingleton<BearerTokenAuthentication>();
-builder.Services.AddScoped<ArticleAccess>();
-builder.Services.AddScoped<ArticleLoaders>();
-builder.Services.AddScoped<TagLoaders>();
-builder.Services.AddScoped<TagArticles>();
-builder.Services.AddSingleton<T4K3News.Api.Subscriptions.ArticleChangeFeed>();
-builder.Services.AddHostedService(services => services.GetRequiredService<T4K3News.Api.Subscriptions.ArticleChangeFeed>());
-builder.Services.AddSingleton<T4K3News.Api.Subscriptions.GraphQLWebSockets>();
-builder.Services.AddOptions<GraphQLHttpOptions>().BindConfiguration(GraphQLHttpOptions.Section);
-builder.Services.AddSingleton<GraphQLHttpEndpoint>();
-builder.Services.AddSingleton<T4K3News.Api.PersistedQueries.PersistedQueryStore>();
-builder.Services.AddEndpointProtection(builder.Configuration);
-builder.Services.AddHealthEndpoints();
-builder.Services.AddGraphQL(graphQL => graphQL
-    .AddSchema<ContentSchema>()
-    .AddSystemTextJson()
-    .AddGraphTypes(typeof(ContentSchema).Assembly)
-    .AddErrorInfoProvider<SafeErrorInfoProvider>()
-    .AddValidationRule<T4K3News.Api.GraphQL.Limits.DocumentLimitsRule>()
-    .AddValidationRule<T4K3News.Api.GraphQL.Limits.IntrospectionSwitchRule>()
-    .AddValidationRule<T4K3News.Api.GraphQL.Limits.InputLimitsRule>()
-    .AddComplexityAnalyzer((complexity, services) =>
-        T4K3News.Api.GraphQL.Limits.CostModel.Configure(complexity, services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphQLHttpOptions>>().Value)));
+builder.Services
+    .AddContent()
+    .AddContentSchema()
+    .AddArticles()
+    .AddTags()
+    .AddTokenAuthentication()
+    .AddPersistedQueries()
+    .AddArticleChangeFeed()
+    .AddEndpointProtection(builder.Configuration)
+    .AddHealthEndpoints();
 
 var app = builder.Build();
 var stopping = app.Lifetime.ApplicationStopping;
-
 if (isCommand)
     return await CommandLine.RunAsync(app, args, stopping);
-
-if (!await DatabaseStartup.ConnectAsync(app, stopping))
+if (!await DatabaseStartup.PrepareAsync(app, stopping))
     return 1;
-
-var import = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImportOptions>>().Value;
-if (import.OnStartup)
-    await DatabaseStartup.ImportSeedsAsync(app.Services, RepositoryPaths.Resolve(app.Environment.ContentRootPath, import.SeedsPath, mustExist: true), stopping);
 
 app.UseForwardedClientAddresses();
 app.UseCors();
 app.UseRateLimitedAuthentication();
-app.MapBananaCakePop();
 app.MapHealthEndpoints();
-app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-app.Map("/graphql", (HttpContext http, GraphQLHttpEndpoint endpoint, T4K3News.Api.Subscriptions.GraphQLWebSockets sockets) =>
-        http.WebSockets.IsWebSocketRequest ? sockets.HandleAsync(http) : endpoint.HandleAsync(http))
-    .RequireRateLimitedAuthentication();
-
-app.Lifetime.ApplicationStarted.Register(() =>
-{
-    foreach (var url in app.Urls)
-        app.Logger.LogInformation("GraphQL endpoint and Banana Cake Pop: {Url}/graphql", url.TrimEnd('/'));
-});
-
+app.MapGraphQLServer("/graphql").RequireRateLimitedAuthentication();
 await app.RunAsync();
 return 0;
 

@@ -1,5 +1,5 @@
 using GraphQL.Types;
-using T4K3News.Api.GraphQL.Filtering;
+using T4K3News.GraphQLServer.Filtering;
 using T4K3News.Api.Tags;
 using T4K3News.Content.Articles;
 

@@ -1,7 +1,8 @@
 using GraphQL;
 using GraphQL.Types;
+using T4K3News.Api.Editing;
 using T4K3News.Api.Auth;
-using T4K3News.Api.GraphQL;
+using T4K3News.GraphQLServer;
 using T4K3News.Api.Tags;
 using T4K3News.Content.Articles;
 using T4K3News.Content.Editing;

@@ -1,7 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
-using T4K3News.Api.GraphQL;
+using T4K3News.GraphQLServer;
 using T4K3News.Content;
 using T4K3News.Content.Articles;
 

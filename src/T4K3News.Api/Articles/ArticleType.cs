@@ -1,6 +1,6 @@
 using GraphQL;
 using GraphQL.Types;
-using T4K3News.Api.GraphQL;
+using T4K3News.GraphQLServer;
 using T4K3News.Api.Tags;
 using T4K3News.Content.Articles;
 using T4K3News.Content.Publications;

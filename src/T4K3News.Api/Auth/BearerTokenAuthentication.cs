@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using T4K3News.Content.Auth;
+using T4K3News.GraphQLServer;
 
 namespace T4K3News.Api.Auth;
 
@@ -9,7 +10,7 @@ namespace T4K3News.Api.Auth;
 /// the GraphQL endpoint only, between its rate limits (see <see cref="Hosting.EndpointProtection"/>), so that made-up
 /// tokens are refused before they are looked up, and no other path looks one up at all.
 /// </summary>
-public sealed class BearerTokenAuthentication(ApiTokens tokens)
+public sealed class BearerTokenAuthentication(ApiTokens tokens) : IGraphQLTokenAuthenticator
 {
     public const string SchemeName = "Bearer";
 
@@ -22,6 +23,10 @@ public sealed class BearerTokenAuthentication(ApiTokens tokens)
         if (await tokens.FindActiveAsync(header["Bearer ".Length..].Trim(), http.RequestAborted) is { } token)
             http.User = PrincipalFor(token);
     }
+
+    /// <summary>The WebSocket transport's check of the token sent in connection_init, and again before each event.</summary>
+    public async Task<ClaimsPrincipal?> AuthenticateAsync(string token, CancellationToken cancellationToken) =>
+        await tokens.FindActiveAsync(token, cancellationToken) is { } found ? PrincipalFor(found) : null;
 
     /// <summary>The token's name and its roles (an admin is also an editor).</summary>
     public static ClaimsPrincipal PrincipalFor(ApiToken token)
@@ -36,4 +41,12 @@ public static class Roles
 {
     public const string Editor = "editor";
     public const string Admin = "admin";
+}
+
+public static class AuthServices
+{
+    public static IServiceCollection AddTokenAuthentication(this IServiceCollection services) => services
+        .AddHttpContextAccessor()
+        .AddSingleton<BearerTokenAuthentication>()
+        .AddSingleton<IGraphQLTokenAuthenticator>(provider => provider.GetRequiredService<BearerTokenAuthentication>());
 }

@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
-using T4K3News.Api.GraphQL;
+using T4K3News.Api.Editing;
+using T4K3News.GraphQLServer;
 using T4K3News.Content.Auth;
 using T4K3News.Content.Editing;
 

@@ -1,7 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using GraphQL.Utilities;
-using T4K3News.Api.GraphQL;
+using T4K3News.GraphQLServer;
 
 namespace T4K3News.Api.Hosting;
 

@@ -26,6 +26,17 @@ public sealed class DatabaseOptions
 /// <summary>Connects the content database before anything serves: the configured connection string, or else a private PostgreSQL cluster.</summary>
 public static class DatabaseStartup
 {
+    /// <summary>Connects (and migrates) the database, then imports the seeds when configured to; false when the server cannot start.</summary>
+    public static async Task<bool> PrepareAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        if (!await ConnectAsync(app, cancellationToken))
+            return false;
+        var import = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImportOptions>>().Value;
+        if (import.OnStartup)
+            await ImportSeedsAsync(app.Services, RepositoryPaths.Resolve(app.Environment.ContentRootPath, import.SeedsPath, mustExist: true), cancellationToken);
+        return true;
+    }
+
     public static async Task<bool> ConnectAsync(WebApplication app, CancellationToken cancellationToken)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("T4K3News.Database");

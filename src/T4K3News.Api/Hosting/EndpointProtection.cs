@@ -3,7 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using T4K3News.Api.Auth;
-using T4K3News.Api.GraphQL;
+using T4K3News.GraphQLServer;
 
 namespace T4K3News.Api.Hosting;
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using T4K3News.Api.GraphQL;
+using T4K3News.GraphQLServer;
 using T4K3News.Content;
 using T4K3News.Content.PersistedQueries;
 
@@ -12,13 +12,14 @@ namespace T4K3News.Api.PersistedQueries;
 
 /// <summary>
 /// Documents by SHA-256 hash, in PostgreSQL so that every server instance knows what any of them learned. Clients'
-/// documents are kept within a quota (<see cref="GraphQLHttpOptions.PersistedQueryMaxCount"/> and
-/// <see cref="GraphQLHttpOptions.PersistedQueryMaxBytes"/>), the least recently used going first; registered ones stay.
+/// documents are kept within a quota (<see cref="GraphQLServerOptions.PersistedQueryMaxCount"/> and
+/// <see cref="GraphQLServerOptions.PersistedQueryMaxBytes"/>), the least recently used going first; registered ones stay.
 /// Each instance keeps the documents it has seen in memory within the same bounds, since a hash always names the same
 /// document; only whether it is registered can change, by another instance, so a refusal is always checked again.
 /// </summary>
 public sealed class PersistedQueryStore(
-    IDbContextFactory<ContentDbContext> databases, TimeProvider clock, IOptions<GraphQLHttpOptions> options, ILogger<PersistedQueryStore> log)
+    IDbContextFactory<ContentDbContext> databases, TimeProvider clock, IOptions<GraphQLServerOptions> options, ILogger<PersistedQueryStore> log)
+    : IPersistedQueryStore
 {
     /// <summary>A document's last use is written at most this often, so that asking by hash is not a write per request.</summary>
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -26,9 +27,12 @@ public sealed class PersistedQueryStore(
     private readonly ConcurrentDictionary<string, PersistedQuery> cache = new();
     private long cachedBytes;
 
-    private GraphQLHttpOptions Limits => options.Value;
+    private GraphQLServerOptions Limits => options.Value;
 
-    public static string Hash(string document) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(document)));
+    public static string Hash(string document) => PersistedQueryHash.Of(document);
+
+    async Task<string?> IPersistedQueryStore.FindAsync(string hash, bool registeredOnly, CancellationToken cancellationToken) =>
+        (await FindAsync(hash, registeredOnly, cancellationToken))?.Document;
 
     /// <summary>The document with this hash; with <paramref name="registeredOnly"/> (allow-list mode), only a registered one.</summary>
     public async Task<PersistedQuery?> FindAsync(string hash, bool registeredOnly, CancellationToken cancellationToken)
@@ -145,4 +149,11 @@ public sealed class PersistedQueryStore(
         if (cache.TryRemove(hash, out var forgotten))
             Interlocked.Add(ref cachedBytes, -forgotten.Bytes);
     }
+}
+
+public static class PersistedQueryServices
+{
+    public static IServiceCollection AddPersistedQueries(this IServiceCollection services) => services
+        .AddSingleton<PersistedQueryStore>()
+        .AddSingleton<IPersistedQueryStore>(provider => provider.GetRequiredService<PersistedQueryStore>());
 }

@@ -2,7 +2,7 @@ using GraphQL;
 using GraphQL.Types;
 using T4K3News.Api.Articles;
 using T4K3News.Api.Auth;
-using T4K3News.Api.GraphQL;
+using T4K3News.GraphQLServer;
 using T4K3News.Content.Articles;
 
 namespace T4K3News.Api.Subscriptions;

@@ -5,7 +5,7 @@ using GraphQL.Validation;
 using GraphQLParser.AST;
 using Microsoft.EntityFrameworkCore;
 using T4K3News.Api.Articles;
-using T4K3News.Api.GraphQL;
+using T4K3News.GraphQLServer;
 using T4K3News.Content;
 using T4K3News.Content.Articles;
 

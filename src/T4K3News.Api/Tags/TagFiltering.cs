@@ -1,4 +1,4 @@
-using T4K3News.Api.GraphQL.Filtering;
+using T4K3News.GraphQLServer.Filtering;
 using T4K3News.Content.Tags;
 
 namespace T4K3News.Api.Tags;

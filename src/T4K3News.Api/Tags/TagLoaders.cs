@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using T4K3News.Api.GraphQL;
+using T4K3News.GraphQLServer;
 using T4K3News.Content;
 using T4K3News.Content.Articles;
 using T4K3News.Content.Tags;

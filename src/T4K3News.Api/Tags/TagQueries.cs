@@ -1,8 +1,8 @@
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
-using T4K3News.Api.GraphQL;
-using T4K3News.Api.GraphQL.Filtering;
+using T4K3News.GraphQLServer;
+using T4K3News.GraphQLServer.Filtering;
 using T4K3News.Content;
 
 namespace T4K3News.Api.Tags;

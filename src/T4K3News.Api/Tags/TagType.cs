@@ -1,7 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using T4K3News.Api.Articles;
-using T4K3News.Api.GraphQL;
+using T4K3News.GraphQLServer;
 using T4K3News.Content.Tags;
 
 namespace T4K3News.Api.Tags;

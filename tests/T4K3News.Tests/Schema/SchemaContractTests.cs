@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using T4K3News.Api.GraphQL;
+using T4K3News.Api;
+using T4K3News.GraphQLServer;
 using T4K3News.Api.Hosting;
 using T4K3News.Tests.Infrastructure;
 

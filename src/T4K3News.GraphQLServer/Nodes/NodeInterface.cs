@@ -1,11 +1,9 @@
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
-using T4K3News.Api.Articles;
-using T4K3News.Api.GraphQL.Limits;
-using T4K3News.Api.Tags;
+using T4K3News.GraphQLServer.Limits;
 
-namespace T4K3News.Api.GraphQL;
+namespace T4K3News.GraphQLServer;
 
 public sealed class NodeInterface : InterfaceGraphType
 {
@@ -64,15 +62,30 @@ public static class NodeQueries
     {
         if (!GlobalId.TryDecode(id, out var typeName, out var key))
             throw new ExecutionError($"'{id}' is not a valid node ID.") { Code = ErrorCodes.InvalidId };
-
-        var services = context.RequestServices!;
-        return typeName switch
-        {
-            ArticleType.TypeName => services.GetRequiredService<ArticleLoaders>().ById.Load(key),
-            TagType.TypeName => services.GetRequiredService<TagLoaders>().ById.Load(key),
-            ArticleRevisionType.TypeName => services.GetRequiredService<ArticleLoaders>().Revisions.Load(key),
-            PublicationType.TypeName => services.GetRequiredService<ArticleLoaders>().Publications.Load(key),
-            _ => throw new ExecutionError($"'{id}' is not the ID of a known type.") { Code = ErrorCodes.InvalidId },
-        };
+        if (!context.RequestServices!.GetRequiredService<NodeRegistry>().TryLoad(context, typeName, key, out var node))
+            throw new ExecutionError($"'{id}' is not the ID of a known type.") { Code = ErrorCodes.InvalidId };
+        return node;
     }
+}
+
+/// <summary>How one Node type is fetched by its key: the object, a batched result of it, or null when the caller may not see it.</summary>
+public sealed record NodeLoader(string TypeName, Func<IResolveFieldContext, int, object?> Load);
+
+/// <summary>Every type that implements Node, by the type name in its ids; features add theirs with <see cref="NodeServices.AddNode"/>.</summary>
+public sealed class NodeRegistry(IEnumerable<NodeLoader> loaders)
+{
+    private readonly Dictionary<string, NodeLoader> byTypeName = loaders.ToDictionary(l => l.TypeName, StringComparer.Ordinal);
+
+    internal bool TryLoad(IResolveFieldContext context, string typeName, int key, out object? node)
+    {
+        node = byTypeName.TryGetValue(typeName, out var loader) ? loader.Load(context, key) : null;
+        return loader is not null;
+    }
+}
+
+public static class NodeServices
+{
+    /// <summary>Lets <c>node(id:)</c> and <c>nodes(ids:)</c> fetch the Node type <paramref name="typeName"/>.</summary>
+    public static IServiceCollection AddNode(this IServiceCollection services, string typeName, Func<IResolveFieldContext, int, object?> load) =>
+        services.AddSingleton(new NodeLoader(typeName, load));
 }

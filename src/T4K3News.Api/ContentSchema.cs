@@ -1,9 +1,19 @@
+using GraphQL;
 using GraphQL.Types;
+using T4K3News.GraphQLServer;
 using T4K3News.Api.Articles;
+using T4K3News.Api.Editing;
 using T4K3News.Api.Audit;
 using T4K3News.Api.Tags;
 
-namespace T4K3News.Api.GraphQL;
+namespace T4K3News.Api;
+
+public static class ContentSchemaServices
+{
+    /// <summary>The newsroom's schema on the GraphQL server kit, with every graph type of this host.</summary>
+    public static IServiceCollection AddContentSchema(this IServiceCollection services) =>
+        services.AddGraphQLServer<ContentSchema>(graphQL => graphQL.AddGraphTypes(typeof(ContentSchema).Assembly));
+}
 
 public sealed class ContentSchema : Schema
 {

@@ -1,6 +1,6 @@
 using GraphQL.DataLoader;
 
-namespace T4K3News.Api.GraphQL;
+namespace T4K3News.GraphQLServer;
 
 /// <summary>
 /// Collects the keys that sibling resolvers ask for and fetches them with one query. GraphQL.NET completes

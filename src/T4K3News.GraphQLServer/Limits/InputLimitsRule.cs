@@ -3,9 +3,9 @@ using GraphQL.Types;
 using GraphQL.Validation;
 using GraphQLParser.AST;
 using Microsoft.Extensions.Options;
-using T4K3News.Api.GraphQL.Filtering;
+using T4K3News.GraphQLServer.Filtering;
 
-namespace T4K3News.Api.GraphQL.Limits;
+namespace T4K3News.GraphQLServer.Limits;
 
 /// <summary>
 /// Bounds every value a client passes as an argument, written in the document or sent as a variable, before anything
@@ -13,12 +13,12 @@ namespace T4K3News.Api.GraphQL.Limits;
 /// and sorts are refused with INVALID_FILTER, <c>nodes(ids:)</c> with TOO_MANY_IDS, anything else with INPUT_TOO_LARGE,
 /// so no resolver, expression tree or SQL statement ever sees an unbounded input.
 /// </summary>
-public sealed class InputLimitsRule(IOptions<GraphQLHttpOptions> options) : ValidationRuleBase
+public sealed class InputLimitsRule(IOptions<GraphQLServerOptions> options) : ValidationRuleBase
 {
     public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context) =>
         new(new MatchingNodeVisitor<GraphQLField>((field, validation) => Check(field, validation, options.Value)));
 
-    private static void Check(GraphQLField field, ValidationContext context, GraphQLHttpOptions limits)
+    private static void Check(GraphQLField field, ValidationContext context, GraphQLServerOptions limits)
     {
         if (field.Arguments is null || context.TypeInfo.GetFieldDef() is not { Arguments: { } definitions })
             return;
@@ -38,7 +38,7 @@ public sealed class InputLimitsRule(IOptions<GraphQLHttpOptions> options) : Vali
     }
 
     /// <summary>Why an argument of this kind and shape is refused, or null when it is within its limits.</summary>
-    public static (string Code, string Reason)? Refusal(InputKind kind, InputShape shape, GraphQLHttpOptions limits)
+    public static (string Code, string Reason)? Refusal(InputKind kind, InputShape shape, GraphQLServerOptions limits)
     {
         if (kind == InputKind.NodeIds)
             return shape.LongestList > limits.MaxNodeIds ? (ErrorCodes.TooManyIds, $"holds {shape.LongestList} ids; at most {limits.MaxNodeIds} are allowed.") : null;

@@ -1,7 +1,7 @@
 using GraphQL.Types;
 using GraphQL.Validation.Complexity;
 
-namespace T4K3News.Api.GraphQL.Limits;
+namespace T4K3News.GraphQLServer.Limits;
 
 /// <summary>
 /// What a field costs, in GraphQL.NET's complexity analysis: every field counts 1, each value of a filter or sort
@@ -15,7 +15,7 @@ public static class CostModel
     public const double AssumedChildListSize = 20;
     public const double FilterValueCost = 10;
 
-    public static void Configure(ComplexityOptions complexity, GraphQLHttpOptions limits)
+    public static void Configure(ComplexityOptions complexity, GraphQLServerOptions limits)
     {
         complexity.MaxDepth = limits.MaxDepth;
         complexity.MaxComplexity = limits.MaxComplexity;
@@ -23,7 +23,7 @@ public static class CostModel
         complexity.DefaultComplexityImpactDelegate = field => Impact(field, limits);
     }
 
-    private static FieldComplexityResult Impact(FieldImpactContext field, GraphQLHttpOptions limits)
+    private static FieldComplexityResult Impact(FieldImpactContext field, GraphQLServerOptions limits)
     {
         if (field.FieldDefinition.Name.StartsWith("__", StringComparison.Ordinal) || field.ParentType.Name.StartsWith("__", StringComparison.Ordinal))
             return new FieldComplexityResult(0, 1);

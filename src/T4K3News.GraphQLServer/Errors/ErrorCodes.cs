@@ -1,4 +1,4 @@
-namespace T4K3News.Api.GraphQL;
+namespace T4K3News.GraphQLServer;
 
 /// <summary>The <c>extensions.code</c> values this server sets itself (GraphQL.NET adds its own for syntax and validation errors); all are listed in the README.</summary>
 public static class ErrorCodes

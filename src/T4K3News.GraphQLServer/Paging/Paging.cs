@@ -4,9 +4,8 @@ using GraphQL.Builders;
 using GraphQL.DataLoader;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
-using T4K3News.Content;
 
-namespace T4K3News.Api.GraphQL;
+namespace T4K3News.GraphQLServer;
 
 /// <summary>
 /// The rows [Start, Start + Size) of an ordered list. <paramref name="End"/> is where 'before' (or the end, for 'last')
@@ -123,13 +122,14 @@ public static class Paging
         .Argument<IntGraphType>("last", $"Returns the last n items (at most {MaxPageSize}).")
         .Argument<StringGraphType>("before", "Returns the items before this cursor.");
 
-    public static async Task<Connection<T>> ToConnectionAsync<T>(
+    public static async Task<Connection<T>> ToConnectionAsync<T, TContext>(
         this IResolveFieldContext context,
-        IDbContextFactory<ContentDbContext> databases,
-        Func<ContentDbContext, IQueryable<T>> orderedQuery,
+        IDbContextFactory<TContext> databases,
+        Func<TContext, IQueryable<T>> orderedQuery,
         CancellationToken cancellationToken)
+        where TContext : DbContext
     {
-        var arguments = GraphQL.PagingArguments.From(context);
+        var arguments = T4K3News.GraphQLServer.PagingArguments.From(context);
 
         async Task<int> CountAsync(CancellationToken ct)
         {
@@ -143,7 +143,7 @@ public static class Paging
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
             rows = window.Size == 0 ? [] : await orderedQuery(db).Skip(window.Start).Take(window.Size + 1).ToListAsync(cancellationToken);
 
-        return GraphQL.PagingArguments.ToConnection(window, rows, ct =>
+        return T4K3News.GraphQLServer.PagingArguments.ToConnection(window, rows, ct =>
             new UnbatchedResult<int>(knownTotal is { } total ? Task.FromResult(total) : CountAsync(ct)));
     }
 }

@@ -4,7 +4,7 @@ using System.Reflection;
 using GraphQL;
 using GraphQL.Types;
 
-namespace T4K3News.Api.GraphQL.Filtering;
+namespace T4K3News.GraphQLServer.Filtering;
 
 /// <summary>
 /// The filterable fields of one entity. The same definition gives the <c>where</c> input type its fields

@@ -1,7 +1,7 @@
-namespace T4K3News.Api.GraphQL;
+namespace T4K3News.GraphQLServer;
 
 /// <summary>The endpoint's limits and switches (configuration section "GraphQL"); every one is documented in the README.</summary>
-public sealed class GraphQLHttpOptions
+public sealed class GraphQLServerOptions
 {
     public const string Section = "GraphQL";
 

@@ -1,10 +1,11 @@
 using System.Text;
 using GraphQL;
 using GraphQL.Types;
+using T4K3News.GraphQLServer;
 using T4K3News.Content.Audit;
 using T4K3News.Content.Editing;
 
-namespace T4K3News.Api.GraphQL;
+namespace T4K3News.Api.Editing;
 
 /// <summary>What every mutation returns: the changed object, or the expected reasons it was refused (and then nothing was written).</summary>
 public sealed record MutationPayload<T>(T? Value, IReadOnlyList<EditError>? Errors)

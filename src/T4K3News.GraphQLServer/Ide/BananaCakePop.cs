@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
 
-namespace T4K3News.Api.Ide;
+namespace T4K3News.GraphQLServer;
 
 public sealed class BananaCakePopOptions
 {

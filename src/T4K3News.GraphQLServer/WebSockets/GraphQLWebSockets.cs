@@ -5,11 +5,8 @@ using System.Text.Json;
 using System.Threading.Channels;
 using GraphQL;
 using Microsoft.Extensions.Options;
-using T4K3News.Api.Auth;
-using T4K3News.Api.GraphQL;
-using T4K3News.Content.Auth;
 
-namespace T4K3News.Api.Subscriptions;
+namespace T4K3News.GraphQLServer;
 
 /// <summary>
 /// GraphQL over WebSocket at the GraphQL endpoint, in the graphql-transport-ws protocol (the one graphql-ws, Apollo
@@ -17,23 +14,23 @@ namespace T4K3News.Api.Subscriptions;
 /// must carry an editor's token, and a token revoked or expired meanwhile closes the socket at the next message or event.
 /// </summary>
 public sealed class GraphQLWebSockets(
-    GraphQLHttpEndpoint endpoint,
-    ApiTokens tokens,
+    GraphQLRequestExecutor executor,
+    IGraphQLTokenAuthenticator authenticator,
     IGraphQLTextSerializer serializer,
     IServiceScopeFactory scopes,
-    IOptions<GraphQLHttpOptions> options,
+    IOptions<GraphQLServerOptions> options,
     ILogger<GraphQLWebSockets> log)
 {
     public const string SubProtocol = "graphql-transport-ws";
 
-    private readonly GraphQLHttpEndpoint endpoint = endpoint;
-    private readonly ApiTokens tokens = tokens;
+    private readonly GraphQLRequestExecutor executor = executor;
+    private readonly IGraphQLTokenAuthenticator authenticator = authenticator;
     private readonly IGraphQLTextSerializer serializer = serializer;
     private readonly IServiceScopeFactory scopes = scopes;
-    private readonly IOptions<GraphQLHttpOptions> options = options;
+    private readonly IOptions<GraphQLServerOptions> options = options;
     private readonly ILogger<GraphQLWebSockets> log = log;
 
-    /// <summary>Open connections per token name (on this instance), for <see cref="GraphQLHttpOptions.MaxSocketsPerToken"/>.</summary>
+    /// <summary>Open connections per token name (on this instance), for <see cref="GraphQLServerOptions.MaxSocketsPerToken"/>.</summary>
     private readonly ConcurrentDictionary<string, int> socketsPerToken = new();
 
     public async Task HandleAsync(HttpContext http)
@@ -102,7 +99,7 @@ public sealed class GraphQLWebSockets(
             new BoundedChannelOptions(server.options.Value.MaxQueuedMessagesPerConnection) { SingleReader = true });
         private readonly ConcurrentDictionary<string, Operation> operations = new();
         private readonly CancellationTokenSource closing = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        private GraphQLHttpOptions Limits => server.options.Value;
+        private GraphQLServerOptions Limits => server.options.Value;
         private bool initReceived;
         private bool acknowledged;
         private string? secret;
@@ -213,15 +210,15 @@ public sealed class GraphQLWebSockets(
                 return Close(CloseCodes.BadRequest, "Invalid message: the connection_init payload is an object");
 
             secret = TokenFrom(payload) ?? TokenFrom(http.Request.Headers.Authorization.ToString());
-            var token = secret is null ? null : await server.tokens.FindActiveAsync(secret, closing.Token);
-            if (token is null)
+            var user = secret is null ? null : await server.authenticator.AuthenticateAsync(secret, closing.Token);
+            if (user?.Identity?.Name is not { } tokenName)
                 return Close(CloseCodes.Forbidden, "Forbidden: send an editor's token in the connection_init payload as { \"Authorization\": \"Bearer <token>\" }");
 
-            if (!server.TryCountSocket(token.Name))
+            if (!server.TryCountSocket(tokenName))
                 return Close(CloseCodes.PolicyViolation, $"Too many connections with this token: at most {Limits.MaxSocketsPerToken}");
-            countedToken = token.Name;
+            countedToken = tokenName;
 
-            http.User = BearerTokenAuthentication.PrincipalFor(token);
+            http.User = user;
             acknowledged = true;
             Send("""{"type":"connection_ack"}""");
             return true;
@@ -243,7 +240,7 @@ public sealed class GraphQLWebSockets(
                 return true;
             }
 
-            if (GraphQLHttpEndpoint.ReadBody(body, out var error) is not { } request)
+            if (GraphQLRequest.Read(body, out var error) is not { } request)
             {
                 SendErrors(id, [new ExecutionError(error!) { Code = ErrorCodes.RequestMalformed }]);
                 return true;
@@ -260,7 +257,7 @@ public sealed class GraphQLWebSockets(
         /// <summary>A token revoked or expired since connection_init closes the socket at once.</summary>
         private async Task<bool> TokenStillActiveAsync()
         {
-            if (secret is not null && await server.tokens.FindActiveAsync(secret, closing.Token) is not null)
+            if (secret is not null && await server.authenticator.AuthenticateAsync(secret, closing.Token) is not null)
                 return true;
             return Close(CloseCodes.Forbidden, "Forbidden: the token was revoked or has expired");
         }
@@ -446,13 +443,13 @@ public sealed class GraphQLWebSockets(
             private AsyncServiceScope? scope;
             private IDisposable? subscription;
 
-            public async Task StartAsync(GraphQLHttpRequest request)
+            public async Task StartAsync(GraphQLRequest request)
             {
                 try
                 {
                     scope = session.server.scopes.CreateAsyncScope();
                     var caller = new Caller(scope.Value.ServiceProvider, session.http.User, stopped.Token);
-                    var outcome = await session.server.endpoint.ExecuteAsync(request, caller, Transport.WebSocket);
+                    var outcome = await session.server.executor.ExecuteAsync(request, caller, Transport.WebSocket);
                     if (outcome.Status != StatusCodes.Status200OK)
                     {
                         Finish(() => session.SendErrors(id, outcome.Result.Errors ?? []));

@@ -1,6 +1,6 @@
 using GraphQL.Types;
 
-namespace T4K3News.Api.GraphQL.Filtering;
+namespace T4K3News.GraphQLServer.Filtering;
 
 public sealed class StringOperationFilterInputType : InputObjectGraphType
 {

@@ -2,10 +2,10 @@ using GraphQL.Validation;
 using GraphQLParser.AST;
 using Microsoft.Extensions.Options;
 
-namespace T4K3News.Api.GraphQL.Limits;
+namespace T4K3News.GraphQLServer.Limits;
 
 /// <summary>Refuses documents with too many aliases or field selections before anything runs; depth and cost are GraphQL.NET's complexity analyzer's.</summary>
-public sealed class DocumentLimitsRule(IOptions<GraphQLHttpOptions> options) : ValidationRuleBase
+public sealed class DocumentLimitsRule(IOptions<GraphQLServerOptions> options) : ValidationRuleBase
 {
     public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
     {
@@ -43,7 +43,7 @@ public sealed class DocumentLimitsRule(IOptions<GraphQLHttpOptions> options) : V
 }
 
 /// <summary>GraphQL.NET's own rule, applied only while introspection is switched off.</summary>
-public sealed class IntrospectionSwitchRule(IOptions<GraphQLHttpOptions> options) : ValidationRuleBase
+public sealed class IntrospectionSwitchRule(IOptions<GraphQLServerOptions> options) : ValidationRuleBase
 {
     public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context) =>
         options.Value.EnableIntrospection

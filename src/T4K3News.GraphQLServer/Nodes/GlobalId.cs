@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace T4K3News.Api.GraphQL;
+namespace T4K3News.GraphQLServer;
 
 /// <summary>Opaque node ids in HotChocolate's style: base64 of "TypeName:key".</summary>
 public static class GlobalId

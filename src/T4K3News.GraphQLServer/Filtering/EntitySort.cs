@@ -2,7 +2,7 @@ using System.Linq.Expressions;
 using GraphQL;
 using GraphQL.Types;
 
-namespace T4K3News.Api.GraphQL.Filtering;
+namespace T4K3News.GraphQLServer.Filtering;
 
 public enum SortDirection
 {

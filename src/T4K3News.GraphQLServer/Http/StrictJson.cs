@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace T4K3News.Api.GraphQL;
+namespace T4K3News.GraphQLServer;
 
 /// <summary>
 /// Reads the JSON clients send (HTTP bodies, query-string parameters, WebSocket messages), refusing at once what is not

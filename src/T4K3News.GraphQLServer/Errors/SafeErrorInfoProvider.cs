@@ -2,7 +2,7 @@ using GraphQL;
 using GraphQL.Execution;
 using Microsoft.Extensions.Options;
 
-namespace T4K3News.Api.GraphQL;
+namespace T4K3News.GraphQLServer;
 
 /// <summary>Bugs and outages reach clients as INTERNAL_SERVER_ERROR without exception details, except in Development.</summary>
 public sealed class SafeErrorInfoProvider(IWebHostEnvironment environment)
