@@ -2,6 +2,7 @@ using GraphQL;
 using Microsoft.AspNetCore.Authentication;
 using T4K3News.Api.Auth;
 using T4K3News.Api.Articles;
+using T4K3News.Api.Commands;
 using T4K3News.Api.GraphQL;
 using T4K3News.Api.Hosting;
 using T4K3News.Api.Ide;
@@ -9,7 +10,7 @@ using T4K3News.Api.Tags;
 using T4K3News.Content;
 using T4K3News.Content.Import;
 
-var isCommand = CommandLine.IsCommand(args);
+var isCommand = AppCommands.IsCommand(args);
 var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
 
 builder.Services.AddContent();
@@ -43,7 +44,7 @@ var app = builder.Build();
 var stopping = app.Lifetime.ApplicationStopping;
 
 if (isCommand)
-    return await CommandLine.RunAsync(app, args, stopping);
+    return await AppCommands.RunAsync(app, args, stopping);
 
 if (!await DatabaseStartup.ConnectAsync(app, stopping))
     return 1;
