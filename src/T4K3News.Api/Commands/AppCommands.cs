@@ -29,7 +29,6 @@ public static class AppCommands
             SchemaCommand.Create(app),
             TokenCommands.Create(app),
             PersistedQueryCommands.Create(app),
-            MigrationsCommand.Create(app),
         };
 
         // Arguments are file names and token names, taken literally: no @response files.
