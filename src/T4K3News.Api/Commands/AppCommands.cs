@@ -36,6 +36,7 @@ public static class AppCommands
         if (parsed.Errors.Count == 0)
             return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellationToken);
 
+        // What was wrong, then the command's help, all on stderr: stdout is kept for what commands print.
         await parsed.InvokeAsync(new InvocationConfiguration { Output = Console.Error }, cancellationToken);
         return UsageError;
     }
