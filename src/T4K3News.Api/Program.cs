@@ -1,6 +1,7 @@
 using T4K3News.Api;
 using T4K3News.Api.Articles;
 using T4K3News.Api.Auth;
+using T4K3News.Api.Commands;
 using T4K3News.Api.Hosting;
 using T4K3News.Api.PersistedQueries;
 using T4K3News.Api.Subscriptions;
@@ -8,7 +9,7 @@ using T4K3News.Api.Tags;
 using T4K3News.Content;
 using T4K3News.GraphQLServer;
 
-var isCommand = CommandLine.IsCommand(args);
+var isCommand = AppCommands.IsCommand(args);
 var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
 builder.Services
     .AddContent()
@@ -24,7 +25,7 @@ builder.Services
 var app = builder.Build();
 var stopping = app.Lifetime.ApplicationStopping;
 if (isCommand)
-    return await CommandLine.RunAsync(app, args, stopping);
+    return await AppCommands.RunAsync(app, args, stopping);
 if (!await DatabaseStartup.PrepareAsync(app, stopping))
     return 1;
 

@@ -26,7 +26,7 @@ public sealed class ContentDatabase
 public static class ContentServices
 {
     /// <summary>Registers the DbContext factory (resolvers and loaders each open their own context), the importer and the clock.</summary>
-    public static IServiceCollection AddContent(this IServiceCollection services, Action<ImportOptions>? configureImport = null)
+    public static IServiceCollection AddContent(this IServiceCollection services)
     {
         services.AddSingleton<ContentDatabase>();
         services.AddSingleton(TimeProvider.System);
@@ -35,7 +35,7 @@ public static class ContentServices
             ContentDatabase.Configure(options, provider.GetRequiredService<ContentDatabase>().ConnectionString);
             options.AddInterceptors(provider.GetServices<IInterceptor>());
         });
-        services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).Configure(o => configureImport?.Invoke(o));
+        services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section);
         services.AddTransient<SeedImporter>();
         services.AddOptions<Articles.PublishingOptions>().BindConfiguration(Articles.PublishingOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.DefaultPublication) && Editing.StoredText.Problem(o.DefaultPublication, Publications.PublicationLimits.Name) is null,

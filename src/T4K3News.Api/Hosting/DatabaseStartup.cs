@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using T4K3News.Content;
 using T4K3News.Content.Auth;
 using T4K3News.Content.Import;
-using T4K3News.Content.LocalDatabase;
+using T4K3News.DevTools;
 
 namespace T4K3News.Api.Hosting;
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using T4K3News.Content;
-using T4K3News.Content.LocalDatabase;
+using T4K3News.DevTools;
 using Testcontainers.PostgreSql;
 
 namespace T4K3News.Tests.Infrastructure;

@@ -10,7 +10,7 @@ public sealed class MigrationTests(EmptyContentApi api) : IClassFixture<EmptyCon
     {
         await using var db = api.CreateDbContext();
 
-        Assert.False(db.Database.HasPendingModelChanges(), "The model changed: add a migration with `dotnet run --project src/T4K3News.Api -- migrations add NAME`.");
+        Assert.False(db.Database.HasPendingModelChanges(), "The model changed: add a migration with `dotnet ef migrations add NAME` in migrations/T4K3News.Migrations (see the README).");
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using T4K3News.Api;
-using T4K3News.GraphQLServer;
-using T4K3News.Api.Hosting;
+using T4K3News.Api.Commands;
 using T4K3News.Tests.Infrastructure;
 
 namespace T4K3News.Tests.Schema;
@@ -13,7 +12,7 @@ public sealed class SchemaContractTests(EmptyContentApi api) : IClassFixture<Emp
     [Fact]
     public void The_live_schema_is_the_checked_in_schema_file()
     {
-        var live = CommandLine.PrintSchema(api.Services.GetRequiredService<ContentSchema>());
+        var live = SchemaCommand.PrintSchema(api.Services.GetRequiredService<ContentSchema>());
 
         Assert.True(File.ReadAllText(SchemaFile) == live,
             "The schema changed. Review the difference, then refresh the contract with: dotnet run --project src/T4K3News.Api -- schema src/T4K3News.Api/schema.graphql");

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Npgsql;
 
-namespace T4K3News.Content.LocalDatabase;
+namespace T4K3News.DevTools;
 
 /// <summary>
 /// A private PostgreSQL cluster on a free loopback port, from the server binaries on this machine: the development
