@@ -90,6 +90,7 @@ static async Task RunAsync(BenchmarkSettings settings, string postgresBin, Cance
     var pgbench = Path.Combine(postgresBin, "pgbench");
     var scripts = Directory.CreateTempSubdirectory("t4k3news-wrk-");
     var results = new List<Measurement>();
+    var loadBefore = LoadAverage();
     try
     {
         foreach (var page in settings.Pages)
@@ -127,4 +128,8 @@ static async Task RunAsync(BenchmarkSettings settings, string postgresBin, Cance
 
     Console.WriteLine();
     Console.WriteLine(ResultsTable.Format(results));
+    Console.WriteLine($"{Environment.ProcessorCount} CPUs; load average (1 min) {loadBefore} before the measurements, {LoadAverage()} after. " +
+                      "On a shared machine only the ratios of one run mean anything.");
 }
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
