@@ -21,13 +21,15 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     private readonly string binDirectory;
     private readonly string dataDirectory;
     private readonly bool throwaway;
+    private readonly IReadOnlyList<string> serverSettings;
     private bool stopWhenDisposed;
 
-    private LocalPostgresCluster(string binDirectory, string dataDirectory, bool throwaway, int port, string password)
+    private LocalPostgresCluster(string binDirectory, string dataDirectory, bool throwaway, int port, string password, IReadOnlyList<string>? serverSettings = null)
     {
         this.binDirectory = binDirectory;
         this.dataDirectory = dataDirectory;
         this.throwaway = throwaway;
+        this.serverSettings = serverSettings ?? [];
         Port = port;
         Password = password;
     }
@@ -101,11 +103,15 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     }
 
     /// <summary>A new cluster in a temporary folder, tuned for speed over durability; disposing it stops it and deletes the folder.</summary>
-    public static async Task<LocalPostgresCluster> StartThrowawayAsync(CancellationToken cancellationToken)
+    public static Task<LocalPostgresCluster> StartThrowawayAsync(CancellationToken cancellationToken) =>
+        StartThrowawayAsync([], cancellationToken);
+
+    /// <summary>The same, with extra server settings (<c>name=value</c>, e.g. <c>shared_preload_libraries=pg_stat_statements</c>).</summary>
+    public static async Task<LocalPostgresCluster> StartThrowawayAsync(IReadOnlyList<string> serverSettings, CancellationToken cancellationToken)
     {
         var bin = FindBinDirectory() ?? throw new InvalidOperationException(MissingBinariesMessage);
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"t4k3news-pg-{Guid.NewGuid():N}");
-        var cluster = new LocalPostgresCluster(bin, dataDirectory, throwaway: true, FreePort(), NewPassword());
+        var cluster = new LocalPostgresCluster(bin, dataDirectory, throwaway: true, FreePort(), NewPassword(), serverSettings);
         try
         {
             await cluster.InitializeAsync(cancellationToken);
@@ -160,6 +166,8 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200";
         if (throwaway)
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        foreach (var setting in serverSettings)
+            options += $" -c {setting}";
         var log = Path.Combine(dataDirectory, "server.log");
         try
         {

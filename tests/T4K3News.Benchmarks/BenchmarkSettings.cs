@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace T4K3News.Benchmarks;
+
+/// <summary>From environment variables (README, "Benchmark"): run and warm-up durations, connection counts, pages.</summary>
+public sealed record BenchmarkSettings(int Seconds, int WarmupSeconds, IReadOnlyList<int> Connections, IReadOnlyList<ReadPage> Pages)
+{
+    public static BenchmarkSettings FromEnvironment() => new(
+        Number("T4K3NEWS_BENCH_SECONDS", Variable("T4K3NEWS_BENCH_SECONDS") ?? "10", minimum: 1),
+        Number("T4K3NEWS_BENCH_WARMUP_SECONDS", Variable("T4K3NEWS_BENCH_WARMUP_SECONDS") ?? "5", minimum: 0),
+        List("T4K3NEWS_BENCH_CONNECTIONS", "16,64").Select(c => Number("T4K3NEWS_BENCH_CONNECTIONS", c, minimum: 1)).ToList(),
+        List("T4K3NEWS_BENCH_PAGES", "home,article,tag")
+            .Select(name => ReadPage.All.SingleOrDefault(p => p.Name == name)
+                ?? throw new ArgumentException($"T4K3NEWS_BENCH_PAGES: no page '{name}' (home, article, tag)."))
+            .ToList());
+
+    public override string ToString() =>
+        $"{string.Join(", ", Pages.Select(p => p.Name))} at {string.Join(" and ", Connections)} connections, " +
+        $"{Seconds} s per run after {WarmupSeconds} s of warm-up per page";
+
+    private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } text ? text : null;
+
+    private static int Number(string variable, string text, int minimum) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= minimum
+            ? number
+            : throw new ArgumentException($"{variable}: '{text}' is not a whole number of at least {minimum}.");
+
+    private static string[] List(string variable, string fallback) =>
+        (Variable(variable) ?? fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

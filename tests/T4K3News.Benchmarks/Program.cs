@@ -1,0 +1,136 @@
+// The read benchmark (README, "Benchmark"): a throwaway PostgreSQL with a fixed data set, the Release server against
+// it, and for each front-end page the server under wrk alternating with the page's hand-written SQL under pgbench,
+// whose ratio is what the read engine is judged by.
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using T4K3News.Benchmarks;
+using T4K3News.Content;
+using T4K3News.DevTools;
+
+BenchmarkSettings settings;
+try
+{
+    settings = BenchmarkSettings.FromEnvironment();
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+if (Prerequisites.Check(out var postgresBin) is { } missing)
+{
+    Console.Error.WriteLine(missing);
+    return 2;
+}
+
+using var interrupted = new CancellationTokenSource();
+void Interrupt(PosixSignalContext context)
+{
+    // Unwind instead of dying, so the server and the cluster are stopped and the cluster's folder deleted.
+    context.Cancel = true;
+    interrupted.Cancel();
+}
+
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Interrupt);
+try
+{
+    await RunAsync(settings, postgresBin, interrupted.Token);
+    return 0;
+}
+catch (Exception) when (interrupted.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Interrupted; the server and the throwaway cluster are stopped.");
+    return 130;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"The benchmark failed (the server and the throwaway cluster are stopped): {e.Message}");
+    return 1;
+}
+
+static async Task RunAsync(BenchmarkSettings settings, string postgresBin, CancellationToken cancellationToken)
+{
+    Console.WriteLine($"Read benchmark: {settings}.");
+    // Statements are counted with pg_stat_statements. The benchmark only reads, and its own VACUUM ANALYZE after the
+    // load must see no autovacuum snapshot, or some tables stay not all-visible and plans differ from run to run.
+    await using var cluster = await LocalPostgresCluster.StartThrowawayAsync(
+        ["shared_preload_libraries=pg_stat_statements", "autovacuum=off"], cancellationToken);
+    const string databaseName = "t4k3news_bench";
+    await cluster.EnsureDatabaseAsync(databaseName, cancellationToken);
+    var connectionString = cluster.ConnectionStringFor(databaseName);
+
+    var loading = Stopwatch.StartNew();
+    var data = ReadDataSet.Build();
+    var options = new DbContextOptionsBuilder<ContentDbContext>();
+    ContentDatabase.Configure(options, connectionString);
+    await using (var db = new ContentDbContext(options.Options))
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        await DataSetLoader.LoadAsync(db, data, cancellationToken);
+    }
+
+    await StatementCounter.InstallAsync(connectionString, cancellationToken);
+    Console.WriteLine($"Throwaway cluster on port {cluster.Port}: migrated, {ReadDataSet.ArticleCount:N0} articles loaded in {loading.Elapsed.TotalSeconds:0.0} s.");
+
+    await using var server = await ApiServer.StartAsync(Prerequisites.ApiAssembly, connectionString, cancellationToken);
+    Console.WriteLine($"Server {server.Endpoint} started. Checking the answers:");
+    var unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+    var statements = new StatementCounter(unpooled);
+    var check = new AnswerCheck(server, unpooled, data);
+    foreach (var page in settings.Pages)
+        await check.RunAsync(page, statements, cancellationToken);
+
+    var database = new NpgsqlConnectionStringBuilder(connectionString);
+    var pgbenchTarget = new Database(database.Host!, database.Port, database.Username!, database.Password!, database.Database!);
+    var pgbench = Path.Combine(postgresBin, "pgbench");
+    var scripts = Directory.CreateTempSubdirectory("t4k3news-wrk-");
+    var results = new List<Measurement>();
+    var loadBefore = LoadAverage();
+    try
+    {
+        foreach (var page in settings.Pages)
+        {
+            var wrkScript = Path.Combine(scripts.FullName, page.Name + ".lua");
+            await File.WriteAllTextAsync(wrkScript, page.WrkScript(), cancellationToken);
+            if (settings.WarmupSeconds > 0)
+            {
+                Console.WriteLine($"{page.Name}: warming up the server and the SQL, {settings.WarmupSeconds} s each");
+                await Wrk.RunAsync(wrkScript, server.Endpoint, settings.Connections[0], settings.WarmupSeconds, cancellationToken);
+                await Pgbench.RunAsync(pgbench, page.ScriptPath, pgbenchTarget, settings.Connections[0], settings.WarmupSeconds, cancellationToken);
+            }
+
+            foreach (var connections in settings.Connections)
+            {
+                await statements.ResetAsync(cancellationToken);
+                var (web, peakMemory) = await server.WhileSamplingMemoryAsync(() =>
+                    Wrk.RunAsync(wrkScript, server.Endpoint, connections, settings.Seconds, cancellationToken));
+                var webStatements = await statements.CountAsync(cancellationToken);
+
+                await statements.ResetAsync(cancellationToken);
+                var sql = await Pgbench.RunAsync(pgbench, page.ScriptPath, pgbenchTarget, connections, settings.Seconds, cancellationToken);
+                var sqlStatements = await statements.CountAsync(cancellationToken);
+
+                var measurement = new Measurement(page, connections, web, peakMemory, webStatements, sql, sqlStatements);
+                results.Add(measurement);
+                Console.WriteLine($"{page.Name} c={connections}: server {web.PerSecond:0} req/s, SQL {sql.PerSecond:0} tps, ratio {measurement.Ratio:0.00}");
+            }
+        }
+    }
+    finally
+    {
+        scripts.Delete(recursive: true);
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(ResultsTable.Format(results));
+    // Only the load before: during the runs pgbench's 64 busy backends are part of it.
+    Console.WriteLine($"{Environment.ProcessorCount} CPUs, load average {loadBefore} (1 min) before the measurements. " +
+                      "On a shared machine only the ratios of one run mean anything.");
+}
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
