@@ -20,7 +20,23 @@ public sealed class ContentDatabase
     }
 
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(MigrationsAssembly));
+        options.UseNpgsql(Tuned(connectionString), npgsql => npgsql.MigrationsAssembly(MigrationsAssembly));
+
+    /// <summary>
+    /// Pooled connections keep their prepared statements: no <c>DISCARD ALL</c> each time one is reused (nothing here
+    /// leaves session state behind: advisory locks are per transaction), and statements run often are prepared.
+    /// Settings given in the connection string win.
+    /// </summary>
+    private static string Tuned(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var given = connectionString.Replace(" ", "", StringComparison.Ordinal);
+        if (!given.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+            builder.NoResetOnClose = true;
+        if (!given.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+            builder.MaxAutoPrepare = 100;
+        return builder.ConnectionString;
+    }
 }
 
 public static class ContentServices
