@@ -25,8 +25,8 @@ public sealed class SafeErrorInfoProvider(IWebHostEnvironment environment)
     /// <summary>GraphQL.NET's limit errors, given the codes the README documents.</summary>
     private static string? OwnCode(ExecutionError error) => error switch
     {
-        global::GraphQL.Validation.Errors.Custom.ComplexityError when error.Message.Contains("nested", StringComparison.OrdinalIgnoreCase) => ErrorCodes.MaxDepthExceeded,
-        global::GraphQL.Validation.Errors.Custom.ComplexityError => ErrorCodes.MaxComplexityExceeded,
+        GraphQL.Validation.Errors.Custom.ComplexityError when error.Message.Contains("nested", StringComparison.OrdinalIgnoreCase) => ErrorCodes.MaxDepthExceeded,
+        GraphQL.Validation.Errors.Custom.ComplexityError => ErrorCodes.MaxComplexityExceeded,
         TimeoutError => ErrorCodes.RequestTimeout,
         _ when error.GetType().Name.Contains("Introspection", StringComparison.Ordinal) => ErrorCodes.IntrospectionDisabled,
         _ => null,

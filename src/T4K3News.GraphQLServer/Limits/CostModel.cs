@@ -30,7 +30,7 @@ public static class CostModel
 
         var impact = 1.0;
         var multiplier = 1.0;
-        foreach (var (name, value) in field.Arguments ?? new Dictionary<string, global::GraphQL.Execution.ArgumentValue>())
+        foreach (var (name, value) in field.Arguments ?? new Dictionary<string, GraphQL.Execution.ArgumentValue>())
         {
             if (value.Value is null || field.FieldDefinition.Arguments?.Find(name) is not { } argument)
                 continue;

@@ -48,7 +48,7 @@ public sealed class IntrospectionSwitchRule(IOptions<GraphQLServerOptions> optio
     public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context) =>
         options.Value.EnableIntrospection
             ? default
-            : global::GraphQL.Validation.Rules.Custom.NoIntrospectionValidationRule.Instance.GetPreNodeVisitorAsync(context);
+            : GraphQL.Validation.Rules.Custom.NoIntrospectionValidationRule.Instance.GetPreNodeVisitorAsync(context);
 }
 
 public sealed class DocumentLimitError : ValidationError
