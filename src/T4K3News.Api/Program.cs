@@ -4,6 +4,7 @@ using T4K3News.Api.Auth;
 using T4K3News.Api.Commands;
 using T4K3News.Api.Hosting;
 using T4K3News.Api.PersistedQueries;
+using T4K3News.Api.Reading;
 using T4K3News.Api.Subscriptions;
 using T4K3News.Api.Tags;
 using T4K3News.Content;
@@ -16,6 +17,7 @@ builder.Services
     .AddContentSchema()
     .AddArticles()
     .AddTags()
+    .AddPlannedReads()
     .AddTokenAuthentication()
     .AddPersistedQueries()
     .AddArticleChangeFeed()

@@ -27,7 +27,7 @@ public sealed class ContentDatabase
     /// leaves session state behind: advisory locks are per transaction), and statements run often are prepared.
     /// Settings given in the connection string win.
     /// </summary>
-    private static string Tuned(string connectionString)
+    public static string Tuned(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         var given = connectionString.Replace(" ", "", StringComparison.Ordinal);

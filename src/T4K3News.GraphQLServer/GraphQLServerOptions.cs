@@ -38,6 +38,9 @@ public sealed class GraphQLServerOptions
     /// <summary>The most ids one <c>nodes(ids:)</c> may ask for.</summary>
     public int MaxNodeIds { get; set; } = 50;
 
+    /// <summary>Answer queries from statements planned from their selection (one per root field) where a planner accepts them.</summary>
+    public bool PlannedReads { get; set; } = true;
+
     /// <summary>How long one operation may run before it is stopped with REQUEST_TIMEOUT.</summary>
     public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

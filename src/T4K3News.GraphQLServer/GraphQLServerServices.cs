@@ -27,6 +27,7 @@ public static class GraphQLServerServices
                 .AddSystemTextJson()
                 .AddGraphTypes(typeof(GraphQLServerServices).Assembly)
                 .AddErrorInfoProvider<SafeErrorInfoProvider>()
+                .AddExecutionStrategy<PlannedQueryExecutionStrategy>(GraphQLParser.AST.OperationType.Query)
                 .AddValidationRule<DocumentLimitsRule>()
                 .AddValidationRule<IntrospectionSwitchRule>()
                 .AddValidationRule<InputLimitsRule>()

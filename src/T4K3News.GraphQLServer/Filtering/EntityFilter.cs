@@ -16,25 +16,33 @@ public sealed class EntityFilter<T>
 
     public IEnumerable<(string Name, Type GraphType)> Fields => fields.Select(f => (f.Key, f.Value.GraphType));
 
+    /// <summary>How a field filters, for translators other than EF Core (a planned SQL read): its kind and selector.</summary>
+    public bool TryGetField(string name, out FilterFieldKind kind, out LambdaExpression selector, out object? itemFilter)
+    {
+        var found = fields.TryGetValue(name, out var field);
+        (kind, selector, itemFilter) = found ? (field!.Kind, field.Selector, field.ItemFilter) : (default, null!, null);
+        return found;
+    }
+
     public EntityFilter<T> String(string name, Expression<Func<T, string?>> selector) =>
-        Add(name, typeof(StringOperationFilterInputType), selector, Comparisons.String);
+        Add(name, FilterFieldKind.String, typeof(StringOperationFilterInputType), selector, Comparisons.String);
 
     public EntityFilter<T> DateTime(string name, Expression<Func<T, DateTime?>> selector) =>
-        Add(name, typeof(DateTimeOperationFilterInputType), selector, Comparisons.Ordered<DateTime?>(ToUtc));
+        Add(name, FilterFieldKind.Ordered, typeof(DateTimeOperationFilterInputType), selector, Comparisons.Ordered<DateTime?>(ToUtc));
 
     public EntityFilter<T> Int(string name, Expression<Func<T, int>> selector) =>
-        Add(name, typeof(IntOperationFilterInputType), selector, Comparisons.Ordered<int>(v => v));
+        Add(name, FilterFieldKind.Ordered, typeof(IntOperationFilterInputType), selector, Comparisons.Ordered<int>(v => v));
 
     public EntityFilter<T> Enum<TEnum, TOperationFilterType>(string name, Expression<Func<T, TEnum>> selector)
         where TEnum : struct, System.Enum
         where TOperationFilterType : IInputObjectGraphType =>
-        Add(name, typeof(TOperationFilterType), selector, Comparisons.Equatable<TEnum>());
+        Add(name, FilterFieldKind.Equatable, typeof(TOperationFilterType), selector, Comparisons.Equatable<TEnum>());
 
     public EntityFilter<T> List<TItem, TListFilterType>(string name, Expression<Func<T, IEnumerable<TItem>>> selector, EntityFilter<TItem> itemFilter)
         where TListFilterType : IInputObjectGraphType
     {
-        fields[name] = new FilterField(typeof(TListFilterType), selector,
-            (value, operations) => Comparisons.List(value, operations, itemFilter));
+        fields[name] = new FilterField(FilterFieldKind.List, typeof(TListFilterType), selector,
+            (value, operations) => Comparisons.List(value, operations, itemFilter), itemFilter);
         return this;
     }
 
@@ -68,9 +76,9 @@ public sealed class EntityFilter<T>
         return conditions.Count == 0 ? Expression.Constant(true) : Comparisons.Balanced(conditions, Expression.AndAlso);
     }
 
-    private EntityFilter<T> Add(string name, Type graphType, LambdaExpression selector, Func<Expression, IDictionary<string, object?>, Expression> compare)
+    private EntityFilter<T> Add(string name, FilterFieldKind kind, Type graphType, LambdaExpression selector, Func<Expression, IDictionary<string, object?>, Expression> compare)
     {
-        fields[name] = new FilterField(graphType, selector, compare);
+        fields[name] = new FilterField(kind, graphType, selector, compare, null);
         return this;
     }
 
@@ -88,12 +96,27 @@ public sealed class EntityFilter<T>
     internal static IEnumerable<object?> AsList(object? value) =>
         value is IEnumerable list and not string ? list.Cast<object?>() : [value];
 
-    private sealed record FilterField(Type GraphType, LambdaExpression Selector, Func<Expression, IDictionary<string, object?>, Expression> Compare);
+    private sealed record FilterField(FilterFieldKind Kind, Type GraphType, LambdaExpression Selector, Func<Expression, IDictionary<string, object?>, Expression> Compare, object? ItemFilter);
 
     private sealed class ReplaceParameter(ParameterExpression from, Expression to) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
+}
+
+public enum FilterFieldKind
+{
+    /// <summary>eq neq in nin contains ncontains startsWith nstartsWith endsWith nendsWith, and/or.</summary>
+    String,
+
+    /// <summary>eq neq in nin gt ngt gte ngte lt nlt lte nlte.</summary>
+    Ordered,
+
+    /// <summary>eq neq in nin.</summary>
+    Equatable,
+
+    /// <summary>some none all any, over the items' own filter.</summary>
+    List,
 }
 
 /// <summary>Operation inputs (<c>eq</c>, <c>contains</c>, <c>gt</c>, <c>some</c>, ...) as expressions over one selected value.</summary>

@@ -27,6 +27,9 @@ public sealed class EntitySort<T>
 
     public IEnumerable<string> Fields => fields.Keys;
 
+    /// <summary>A sortable field's selector, for translators other than EF Core (a planned SQL read).</summary>
+    public LambdaExpression? Selector(string name) => fields.GetValueOrDefault(name);
+
     public EntitySort<T> By<TKey>(string name, Expression<Func<T, TKey>> selector)
     {
         fields[name] = selector;

@@ -30,13 +30,13 @@ public sealed class Connection<T>(IReadOnlyList<Edge<T>> edges, PageInfo pageInf
 /// <summary>A client's first/after/last/before, checked.</summary>
 public sealed record PagingArguments(int? First, int? Last, int? After, int? Before)
 {
-    public static PagingArguments From(IResolveFieldContext context)
+    public static PagingArguments From(IResolveFieldContext context) =>
+        Of(context.GetArgument<int?>("first"), context.GetArgument<int?>("last"), context.GetArgument<string?>("after"), context.GetArgument<string?>("before"));
+
+    /// <summary>Checks the arguments as a connection field receives them; a problem is an <see cref="ExecutionError"/> with its code.</summary>
+    public static PagingArguments Of(int? first, int? last, string? after, string? before)
     {
-        var arguments = new PagingArguments(
-            context.GetArgument<int?>("first"),
-            context.GetArgument<int?>("last"),
-            DecodeCursor(context.GetArgument<string?>("after"), "after"),
-            DecodeCursor(context.GetArgument<string?>("before"), "before"));
+        var arguments = new PagingArguments(first, last, DecodeCursor(after, "after"), DecodeCursor(before, "before"));
         CheckPageSize(arguments.First, "first");
         CheckPageSize(arguments.Last, "last");
         if (arguments.First is not null && arguments.Last is not null)

@@ -92,6 +92,7 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<IInterceptor>(Statements);
+            services.AddSingleton<T4K3News.Api.Reading.IReadStatementObserver>(Statements);
             services.AddSingleton<TimeProvider>(Clock);
         });
     }

@@ -1,0 +1,598 @@
+using System.Collections;
+using System.Globalization;
+using System.Linq.Expressions;
+using GraphQL;
+using GraphQL.Types;
+using GraphQLParser.AST;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using T4K3News.Api.Articles;
+using T4K3News.Api.Auth;
+using T4K3News.Api.Tags;
+using T4K3News.Content;
+using T4K3News.Content.Articles;
+using T4K3News.Content.Tags;
+using T4K3News.GraphQLServer;
+using T4K3News.GraphQLServer.Filtering;
+
+namespace T4K3News.Api.Reading;
+
+/// <summary>
+/// Plans the front ends' reads (<c>article(slug:)</c>, <c>articles</c>, <c>tag(slug:)</c>) into one SQL statement per
+/// root field that builds the response's JSON in PostgreSQL, selecting only what was asked, with the caller's visibility
+/// inside every subquery. Columns come from the EF model and filters and sorts from the same field lists the schema
+/// uses, so a new scalar field is read here without a change. Whatever it does not know, it declines, and GraphQL.NET
+/// resolves the operation through the loaders instead.
+/// </summary>
+public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFactory<ContentDbContext> databases, TimeProvider clock) : IRootFieldPlanner
+{
+    private readonly Lazy<IModel> model = new(() =>
+    {
+        using var db = databases.CreateDbContext();
+        return db.Model;
+    });
+
+    public PlannedField? Plan(SelectionPlanning planning, GraphQLField field, FieldType definition)
+    {
+        var plan = new ReadPlan(planning, model.Value, planning.Context.User?.IsInRole(Roles.Editor) == true, clock.GetUtcNow().UtcDateTime);
+        string? sql;
+        try
+        {
+            sql = definition.Name switch
+            {
+                "article" => plan.ArticleBySlug(field, definition),
+                "articles" => plan.Articles(field, definition),
+                "tag" => plan.TagBySlug(field, definition),
+                _ => null,
+            };
+        }
+        catch (ExecutionError)
+        {
+            // An argument GraphQL.NET would refuse: it answers with the exact error.
+            return null;
+        }
+
+        return sql is null ? null : new PlannedField(cancellationToken => source.QueryJsonAsync(sql, plan.Parameters, cancellationToken));
+    }
+}
+
+/// <summary>One root field's statement as it is built: its SQL text and positional parameters.</summary>
+internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool seesUnpublished, DateTime now)
+{
+    /// <summary>json_build_object takes at most 100 arguments.</summary>
+    private const int MaxObjectKeys = 50;
+
+    private readonly IEntityType articles = model.FindEntityType(typeof(Article))!;
+    private readonly IEntityType tags = model.FindEntityType(typeof(Tag))!;
+    private readonly IEntityType publications = model.FindEntityType(typeof(Content.Publications.Publication))!;
+    private readonly IEntityType articleTags = model.FindEntityType(typeof(ArticleTag))!;
+    private readonly IEntityType relatedArticles = model.FindEntityType(typeof(RelatedArticle))!;
+    private int aliases;
+    private string? nowParameter;
+
+    public List<object> Parameters { get; } = [];
+
+    public string? ArticleBySlug(GraphQLField field, FieldType definition)
+    {
+        if (planning.Argument(field, definition, "slug") is not string slug)
+            return null;
+        var a = Alias("a");
+        var article = ArticleObject(definition.ResolvedType!, field.SelectionSet, a);
+        return article is null ? null : $"SELECT {article} FROM {Table(articles)} {a} WHERE {a}.{Column(articles, nameof(Article.Slug))} = {Parameter(slug)} AND {Visible(a)}";
+    }
+
+    public string? TagBySlug(GraphQLField field, FieldType definition)
+    {
+        if (planning.Argument(field, definition, "slug") is not string slug)
+            return null;
+        var t = Alias("t");
+        var tag = TagObject(definition.ResolvedType!, field.SelectionSet, t);
+        if (tag is null)
+            return null;
+        var history = model.FindEntityType(typeof(TagSlugHistory))!;
+        var slugParameter = Parameter(slug);
+        // A slug the tag had before a rename or merge still finds it.
+        return $"""
+            SELECT {tag} FROM {Table(tags)} {t}
+            WHERE {t}.{Column(tags, nameof(Tag.Slug))} = {slugParameter}
+               OR {t}.{Column(tags, nameof(Tag.Id))} = (SELECT h.{Column(history, nameof(TagSlugHistory.TagId))} FROM {Table(history)} h WHERE h.{Column(history, nameof(TagSlugHistory.Slug))} = {slugParameter})
+            ORDER BY {t}.{Column(tags, nameof(Tag.Slug))} = {slugParameter} DESC LIMIT 1
+            """;
+    }
+
+    public string? Articles(GraphQLField field, FieldType definition)
+    {
+        var paging = PagingArguments.Of(
+            planning.Argument(field, definition, "first") as int?, planning.Argument(field, definition, "last") as int?,
+            planning.Argument(field, definition, "after") as string, planning.Argument(field, definition, "before") as string);
+        if (paging.NeedsTotal)
+            return null;
+        var window = paging.Window();
+
+        var a = Alias("a");
+        var filter = planning.Argument(field, definition, "where") is { } where ? Filter(ArticleFiltering.Filter, articles, where, a) : "TRUE";
+        var order = Order(planning.Argument(field, definition, "order"), a);
+        if (filter is null || order is null)
+            return null;
+
+        var connectionType = Unwrap(definition.ResolvedType!);
+        var parts = new List<string>();
+        var p = Alias("p");
+        var n = Alias("n");
+        var keys = string.Join(", ", order.Select((o, i) => $"{o.Expression} AS k{i}"));
+        var ranking = string.Join(", ", order.Select((o, i) => $"k{i} {o.Direction}"));
+        var fetch = window.Size == 0 ? 0 : window.Size + 1;
+        var page = $"""
+            {p} AS (SELECT {a}.{Column(articles, nameof(Article.Id))} AS id, {keys} FROM {Table(articles)} {a}
+                WHERE {Visible(a)} AND {filter}
+                ORDER BY {string.Join(", ", order.Select(o => $"{o.Expression} {o.Direction}"))}
+                OFFSET {window.Start} LIMIT {fetch}),
+            {n} AS (SELECT id, row_number() OVER (ORDER BY {ranking}) AS rn FROM {p})
+            """;
+        string Cursor(string offset) => $"encode(convert_to(({offset})::text, 'UTF8'), 'base64')";
+        var rows = $"(SELECT count(*) FROM {p})";
+        var shown = $"least({rows}, {window.Size})";
+
+        foreach (var (key, (f, d)) in planning.Collect(connectionType, field.SelectionSet))
+        {
+            string? value = d.Name switch
+            {
+                "__typename" => Literal(connectionType.Name),
+                "totalCount" => $"(SELECT count(*) FROM {Table(articles)} {a} WHERE {Visible(a)} AND {filter})",
+                "nodes" => Nodes(d, f, node => node),
+                "edges" => Nodes(d, f, node => null),
+                "pageInfo" => PageInfo(d, f),
+                _ => null,
+            };
+            if (value is null)
+                return null;
+            parts.Add($"{Literal(key)}, {value}");
+        }
+
+        return parts.Count > MaxObjectKeys ? null : $"WITH {page} SELECT json_build_object({string.Join(", ", parts)})";
+
+        string? Nodes(FieldType list, GraphQLField selection, Func<string, string?> shape)
+        {
+            var r = Alias("r");
+            string? item;
+            if (list.Name == "nodes")
+            {
+                item = ArticleObject(Unwrap(list.ResolvedType!), selection.SelectionSet, r);
+            }
+            else
+            {
+                var edgeType = Unwrap(list.ResolvedType!);
+                var edge = new List<string>();
+                foreach (var (key, (f, d)) in planning.Collect(edgeType, selection.SelectionSet))
+                {
+                    var value = d.Name switch
+                    {
+                        "__typename" => Literal(edgeType.Name),
+                        "cursor" => Cursor($"{n}.rn + {window.Start - 1}"),
+                        "node" => ArticleObject(Unwrap(d.ResolvedType!), f.SelectionSet, r),
+                        _ => null,
+                    };
+                    if (value is null)
+                        return null;
+                    edge.Add($"{Literal(key)}, {value}");
+                }
+
+                item = $"json_build_object({string.Join(", ", edge)})";
+            }
+
+            return item is null
+                ? null
+                : $"(SELECT coalesce(json_agg({item} ORDER BY {n}.rn), '[]'::json) FROM {n} JOIN {Table(articles)} {r} ON {r}.{Column(articles, nameof(Article.Id))} = {n}.id WHERE {n}.rn <= {window.Size})";
+        }
+
+        string? PageInfo(FieldType info, GraphQLField selection)
+        {
+            var infoType = Unwrap(info.ResolvedType!);
+            var fields = new List<string>();
+            foreach (var (key, (_, d)) in planning.Collect(infoType, selection.SelectionSet))
+            {
+                var value = d.Name switch
+                {
+                    "__typename" => Literal(infoType.Name),
+                    // As PagingArguments.ToConnection: paging forwards, the row after the page counts only before 'before'.
+                    "hasNextPage" => window.Backward || window.End is not { } end || window.Start + window.Size < end ? $"{rows} > {window.Size}" : "FALSE",
+                    "hasPreviousPage" => window.HasEarlierRows ? "TRUE" : "FALSE",
+                    "startCursor" => $"CASE WHEN {shown} > 0 THEN {Cursor(window.Start.ToString(CultureInfo.InvariantCulture))} END",
+                    "endCursor" => $"CASE WHEN {shown} > 0 THEN {Cursor($"{shown} + {window.Start - 1}")} END",
+                    _ => null,
+                };
+                if (value is null)
+                    return null;
+                fields.Add($"{Literal(key)}, {value}");
+            }
+
+            return $"json_build_object({string.Join(", ", fields)})";
+        }
+    }
+
+    private string? ArticleObject(IGraphType type, GraphQLSelectionSet? selection, string a)
+    {
+        type = Unwrap(type);
+        var parts = new List<string>();
+        foreach (var (key, (field, definition)) in planning.Collect(type, selection))
+        {
+            if (SelectionPlanning.HasOtherDirectives(field))
+                return null;
+            var value = definition.Name switch
+            {
+                "__typename" => Literal(ArticleType.TypeName),
+                "id" => GlobalId(ArticleType.TypeName, $"{a}.{Column(articles, nameof(Article.Id))}"),
+                "heroImage" => HeroImage(definition, field, a),
+                "publication" => Publication(definition, field, a),
+                "tags" => Tags(definition, field, a),
+                "relatedArticles" => Related(definition, field, a),
+                _ => OrderedList(definition, field, a) ?? Scalar(articles, definition, a),
+            };
+            if (value is null)
+                return null;
+            parts.Add($"{Literal(key)}, {value}");
+        }
+
+        return parts.Count is 0 or > MaxObjectKeys ? null : $"json_build_object({string.Join(", ", parts)})";
+    }
+
+    private string? TagObject(IGraphType type, GraphQLSelectionSet? selection, string t)
+    {
+        type = Unwrap(type);
+        var parts = new List<string>();
+        foreach (var (key, (field, definition)) in planning.Collect(type, selection))
+        {
+            if (SelectionPlanning.HasOtherDirectives(field))
+                return null;
+            var value = definition.Name switch
+            {
+                "__typename" => Literal(TagType.TypeName),
+                "id" => GlobalId(TagType.TypeName, $"{t}.{Column(tags, nameof(Tag.Id))}"),
+                "articleCount" => ArticleCount(t),
+                _ => Scalar(tags, definition, t),
+            };
+            if (value is null)
+                return null;
+            parts.Add($"{Literal(key)}, {value}");
+        }
+
+        return parts.Count is 0 or > MaxObjectKeys ? null : $"json_build_object({string.Join(", ", parts)})";
+    }
+
+    /// <summary>How many published articles carry the tag: readers' visibility whoever asks, as the field says.</summary>
+    private string ArticleCount(string t)
+    {
+        var (x, c) = (Alias("x"), Alias("c"));
+        return $"(SELECT count(*)::int FROM {Table(articleTags)} {x} JOIN {Table(articles)} {c} ON {c}.{Column(articles, nameof(Article.Id))} = {x}.{Column(articleTags, nameof(ArticleTag.ArticleId))} WHERE {x}.{Column(articleTags, nameof(ArticleTag.TagId))} = {t}.{Column(tags, nameof(Tag.Id))} AND {ReadersSee(c)})";
+    }
+
+    private string? HeroImage(FieldType definition, GraphQLField field, string a)
+    {
+        var alt = $"{a}.{Column(articles, nameof(Article.HeroImageAltText))}";
+        var caption = $"{a}.{Column(articles, nameof(Article.HeroImageCaption))}";
+        var type = Unwrap(definition.ResolvedType!);
+        var parts = new List<string>();
+        foreach (var (key, (_, d)) in planning.Collect(type, field.SelectionSet))
+        {
+            var value = d.Name switch
+            {
+                "__typename" => Literal(type.Name),
+                "altText" => alt,
+                "caption" => caption,
+                _ => null,
+            };
+            if (value is null)
+                return null;
+            parts.Add($"{Literal(key)}, {value}");
+        }
+
+        return $"CASE WHEN {alt} IS NULL AND {caption} IS NULL THEN NULL ELSE json_build_object({string.Join(", ", parts)}) END";
+    }
+
+    private string? Publication(FieldType definition, GraphQLField field, string a)
+    {
+        var type = Unwrap(definition.ResolvedType!);
+        var p = Alias("pub");
+        var parts = new List<string>();
+        foreach (var (key, (_, d)) in planning.Collect(type, field.SelectionSet))
+        {
+            var value = d.Name switch
+            {
+                "__typename" => Literal(type.Name),
+                "id" => GlobalId(PublicationType.TypeName, $"{p}.{Column(publications, "Id")}"),
+                _ => Scalar(publications, d, p),
+            };
+            if (value is null)
+                return null;
+            parts.Add($"{Literal(key)}, {value}");
+        }
+
+        return $"(SELECT json_build_object({string.Join(", ", parts)}) FROM {Table(publications)} {p} WHERE {p}.{Column(publications, "Id")} = {a}.{Column(articles, nameof(Article.PublicationId))})";
+    }
+
+    private string? Tags(FieldType definition, GraphQLField field, string a)
+    {
+        var (x, t) = (Alias("x"), Alias("t"));
+        var tag = TagObject(definition.ResolvedType!, field.SelectionSet, t);
+        return tag is null
+            ? null
+            : $"(SELECT coalesce(json_agg({tag} ORDER BY {t}.{Column(tags, nameof(Tag.Name))}), '[]'::json) FROM {Table(articleTags)} {x} JOIN {Table(tags)} {t} ON {t}.{Column(tags, nameof(Tag.Id))} = {x}.{Column(articleTags, nameof(ArticleTag.TagId))} WHERE {x}.{Column(articleTags, nameof(ArticleTag.ArticleId))} = {a}.{Column(articles, nameof(Article.Id))})";
+    }
+
+    private string? Related(FieldType definition, GraphQLField field, string a)
+    {
+        var (x, r) = (Alias("x"), Alias("r"));
+        var related = ArticleObject(definition.ResolvedType!, field.SelectionSet, r);
+        return related is null
+            ? null
+            : $"(SELECT coalesce(json_agg({related} ORDER BY {x}.{Column(relatedArticles, nameof(RelatedArticle.Position))}), '[]'::json) FROM {Table(relatedArticles)} {x} JOIN {Table(articles)} {r} ON {r}.{Column(articles, nameof(Article.Id))} = {x}.{Column(relatedArticles, nameof(RelatedArticle.RelatedArticleId))} WHERE {x}.{Column(relatedArticles, nameof(RelatedArticle.ArticleId))} = {a}.{Column(articles, nameof(Article.Id))} AND {Visible(r)})";
+    }
+
+    /// <summary>An ordered list kept as a JSON column of the article (takeaways, quotes, ...), items in their order.</summary>
+    private string? OrderedList(FieldType definition, GraphQLField field, string a)
+    {
+        if (articles.FindComplexProperty(Pascal(definition.Name)) is not { IsCollection: true } list)
+            return null;
+        var itemType = Unwrap(definition.ResolvedType!);
+        var (i, o) = (Alias("i"), Alias("o"));
+        var parts = new List<string>();
+        foreach (var (key, (_, d)) in planning.Collect(itemType, field.SelectionSet))
+        {
+            string? value = d.Name == "__typename"
+                ? Literal(itemType.Name)
+                : list.ComplexType.FindProperty(Pascal(d.Name)) is { ClrType: var clr } property && clr == typeof(string)
+                    ? $"{i} ->> {Literal(property.GetJsonPropertyName() ?? property.Name)}"
+                    : null;
+            if (value is null)
+                return null;
+            parts.Add($"{Literal(key)}, {value}");
+        }
+
+        var column = list.ComplexType.GetContainerColumnName() ?? list.Name;
+        return $"(SELECT coalesce(json_agg(json_build_object({string.Join(", ", parts)}) ORDER BY {o}), '[]'::json) FROM jsonb_array_elements({a}.{Quote(column)}) WITH ORDINALITY AS e({i}, {o}))";
+    }
+
+    /// <summary>A field that is an entity's own column, written as GraphQL.NET writes its type.</summary>
+    private string? Scalar(IEntityType entity, FieldType definition, string alias)
+    {
+        if (entity.FindProperty(Pascal(definition.Name)) is not { } property || property.IsShadowProperty())
+            return null;
+        var column = $"{alias}.{Quote(property.GetColumnName())}";
+        var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+        if (type == typeof(string) || type == typeof(int) || type == typeof(long) || type == typeof(bool))
+            return column;
+        if (type == typeof(DateTime))
+            return IsoTime(column);
+        if (type.IsEnum && Unwrap(definition.ResolvedType!) is EnumerationGraphType enumType)
+            return EnumName(property, enumType, column);
+        return null;
+    }
+
+    /// <summary>System.Text.Json's form of a UTC DateTime: seconds, then only the fraction's significant digits, then Z.</summary>
+    private static string IsoTime(string column) =>
+        $"""(to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || coalesce('.' || nullif(rtrim(to_char({column} AT TIME ZONE 'UTC', 'US'), '0'), ''), '') || 'Z')""";
+
+    private string? EnumName(IProperty property, EnumerationGraphType enumType, string column)
+    {
+        var converter = property.GetTypeMapping().Converter;
+        var cases = new List<string>();
+        foreach (var value in enumType.Values)
+        {
+            var stored = converter is null ? value.Value : converter.ConvertToProvider(value.Value);
+            if (stored is null)
+                return null;
+            cases.Add($"WHEN {Parameter(stored)} THEN {Literal(value.Name)}");
+        }
+
+        return $"CASE {column} {string.Join(" ", cases)} END";
+    }
+
+    private static string GlobalId(string typeName, string key) => $"encode(convert_to({Literal(typeName + ":")} || {key}, 'UTF8'), 'base64')";
+
+    private string Visible(string alias) => seesUnpublished ? "TRUE" : ReadersSee(alias);
+
+    private string ReadersSee(string alias)
+    {
+        nowParameter ??= Parameter(now);
+        return $"({alias}.{Column(articles, nameof(Article.Status))} = {Parameter(nameof(ArticleStatus.Published))} AND {alias}.{Column(articles, nameof(Article.PublishedAt))} <= {nowParameter})";
+    }
+
+    /// <summary>The sort keys with their directions, then the id: newest first unless the client orders otherwise.</summary>
+    private List<(string Expression, string Direction)>? Order(object? order, string a)
+    {
+        var id = $"{a}.{Column(articles, nameof(Article.Id))}";
+        var clauses = new List<(string, string)>();
+        foreach (var clause in order as IEnumerable<object?> ?? [])
+        {
+            if (clause is not IDictionary<string, object?> fields)
+                return null;
+            foreach (var (name, value) in fields)
+            {
+                if (value is not SortDirection direction)
+                    continue;
+                if (ArticleFiltering.Sort.Selector(name) is not { } selector || ColumnOf(articles, selector, a) is not { } column)
+                    return null;
+                clauses.Add((column, direction == SortDirection.Asc ? "ASC" : "DESC"));
+            }
+        }
+
+        if (clauses.Count == 0)
+            return [($"{a}.{Column(articles, nameof(Article.PublishedAt))}", "DESC"), (id, "DESC")];
+        clauses.Add((id, "ASC"));
+        return clauses;
+    }
+
+    /// <summary>A <c>where</c> value as a SQL condition, or null when it holds something only EF Core's translation knows.</summary>
+    private string? Filter<T>(EntityFilter<T> filter, IEntityType entity, object? where, string alias)
+    {
+        if (where is not IDictionary<string, object?> fields)
+            return null;
+        var conditions = new List<string>();
+        foreach (var (name, value) in fields)
+        {
+            if (value is null)
+                continue;
+            string? condition;
+            if (name is "and" or "or")
+            {
+                var parts = (value as IEnumerable<object?> ?? []).Select(item => Filter(filter, entity, item, alias)).ToList();
+                if (parts.Any(p => p is null))
+                    return null;
+                condition = parts.Count == 0 ? null : $"({string.Join(name == "and" ? " AND " : " OR ", parts)})";
+                if (condition is null)
+                    continue;
+            }
+            else if (!filter.TryGetField(name, out var kind, out var selector, out var itemFilter) || value is not IDictionary<string, object?> operations)
+            {
+                return null;
+            }
+            else if (kind == FilterFieldKind.List)
+            {
+                condition = itemFilter is EntityFilter<Tag> tagFilter && IsArticleTags(selector) ? TagsCondition(tagFilter, operations, alias) : null;
+            }
+            else
+            {
+                condition = ColumnOf(entity, selector, alias) is { } column ? Operations(kind, column, operations) : null;
+            }
+
+            if (condition is null)
+                return null;
+            conditions.Add(condition);
+        }
+
+        return conditions.Count == 0 ? "TRUE" : $"({string.Join(" AND ", conditions)})";
+    }
+
+    private string? TagsCondition(EntityFilter<Tag> tagFilter, IDictionary<string, object?> operations, string a)
+    {
+        var conditions = new List<string>();
+        foreach (var (operation, operand) in operations)
+        {
+            if (operand is null)
+                continue;
+            var (x, t) = (Alias("x"), Alias("t"));
+            var from = $"FROM {Table(articleTags)} {x} JOIN {Table(tags)} {t} ON {t}.{Column(tags, nameof(Tag.Id))} = {x}.{Column(articleTags, nameof(ArticleTag.TagId))} WHERE {x}.{Column(articleTags, nameof(ArticleTag.ArticleId))} = {a}.{Column(articles, nameof(Article.Id))}";
+            if (operation == "any")
+            {
+                conditions.Add(operand is true ? $"EXISTS (SELECT 1 {from})" : $"NOT EXISTS (SELECT 1 {from})");
+                continue;
+            }
+
+            var predicate = Filter(tagFilter, tags, operand, t);
+            if (predicate is null)
+                return null;
+            conditions.Add(operation switch
+            {
+                "some" => $"EXISTS (SELECT 1 {from} AND {predicate})",
+                "none" => $"NOT EXISTS (SELECT 1 {from} AND {predicate})",
+                "all" => $"NOT EXISTS (SELECT 1 {from} AND NOT coalesce({predicate}, FALSE))",
+                _ => null,
+            } ?? "");
+            if (conditions[^1].Length == 0)
+                return null;
+        }
+
+        return conditions.Count == 0 ? "TRUE" : $"({string.Join(" AND ", conditions)})";
+    }
+
+    /// <summary>Comparisons with C#'s meaning, as EF Core translates them: null equals null, and a comparison with null is false.</summary>
+    private string? Operations(FilterFieldKind kind, string column, IDictionary<string, object?> operations)
+    {
+        var conditions = new List<string>();
+        foreach (var (operation, operand) in operations)
+        {
+            if (operation is "and" or "or" && kind == FilterFieldKind.String)
+            {
+                var parts = (operand as IEnumerable<object?> ?? []).Select(o => o is IDictionary<string, object?> inner ? Operations(kind, column, inner) : null).ToList();
+                if (parts.Any(p => p is null))
+                    return null;
+                if (parts.Count > 0)
+                    conditions.Add($"({string.Join(operation == "and" ? " AND " : " OR ", parts)})");
+                continue;
+            }
+
+            var value = operand is DateTime time ? ToUtc(time) : operand;
+            string? condition = (operation, value) switch
+            {
+                ("eq", null) => $"{column} IS NULL",
+                ("neq", null) => $"{column} IS NOT NULL",
+                ("eq", _) => $"coalesce({column} = {Parameter(Stored(value)!)}, FALSE)",
+                ("neq", _) => $"NOT coalesce({column} = {Parameter(Stored(value)!)}, FALSE)",
+                (_, null) => null,
+                ("in", IEnumerable list) => $"coalesce({column} = ANY({Array(list)}), FALSE)",
+                ("nin", IEnumerable list) => $"NOT coalesce({column} = ANY({Array(list)}), FALSE)",
+                ("contains" or "ncontains", string text) when kind == FilterFieldKind.String => $"coalesce(strpos({column}, {Parameter(text)}) > 0, FALSE)",
+                ("startsWith" or "nstartsWith", string text) when kind == FilterFieldKind.String => $"coalesce(starts_with({column}, {Parameter(text)}), FALSE)",
+                ("endsWith" or "nendsWith", string text) when kind == FilterFieldKind.String => EndsWith(column, Parameter(text)),
+                ("gt" or "ngt", _) when kind == FilterFieldKind.Ordered => $"coalesce({column} > {Parameter(value)}, FALSE)",
+                ("gte" or "ngte", _) when kind == FilterFieldKind.Ordered => $"coalesce({column} >= {Parameter(value)}, FALSE)",
+                ("lt" or "nlt", _) when kind == FilterFieldKind.Ordered => $"coalesce({column} < {Parameter(value)}, FALSE)",
+                ("lte" or "nlte", _) when kind == FilterFieldKind.Ordered => $"coalesce({column} <= {Parameter(value)}, FALSE)",
+                _ => null,
+            };
+            if (condition is null)
+                return null;
+            conditions.Add(operation is "ncontains" or "nstartsWith" or "nendsWith" or "ngt" or "ngte" or "nlt" or "nlte" ? $"NOT {condition}" : condition);
+        }
+
+        return conditions.Count == 0 ? "TRUE" : $"({string.Join(" AND ", conditions)})";
+
+        static string EndsWith(string column, string text) => $"coalesce(right({column}, length({text})) = {text}, FALSE)";
+
+        string Array(IEnumerable items) =>
+            Parameter(items.Cast<object?>().Select(item => item is DateTime time ? (object?)ToUtc(time) : Stored(item)).ToArray() switch
+            {
+                var values when values.All(v => v is string or null) => values.Select(v => (string?)v).ToArray(),
+                var values when values.All(v => v is DateTime) => values.Cast<DateTime>().ToArray(),
+                var values when values.All(v => v is int) => values.Cast<int>().ToArray(),
+                var values => (object)values,
+            });
+    }
+
+    /// <summary>Enums as the database stores them (their names).</summary>
+    private static object? Stored(object? value) => value is Enum e ? e.ToString() : value;
+
+    private static DateTime ToUtc(DateTime value) => value.Kind switch
+    {
+        DateTimeKind.Utc => value,
+        DateTimeKind.Local => value.ToUniversalTime(),
+        _ => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+    };
+
+    private bool IsArticleTags(LambdaExpression selector) =>
+        selector.Body is MethodCallExpression { Method.Name: nameof(Enumerable.Select), Arguments: [MemberExpression { Member.Name: nameof(Article.ArticleTags) }, _] };
+
+    private string? ColumnOf(IEntityType entity, LambdaExpression selector, string alias)
+    {
+        var body = selector.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : selector.Body;
+        return body is MemberExpression { Expression: ParameterExpression } member && entity.FindProperty(member.Member.Name) is { } property
+            ? $"{alias}.{Quote(property.GetColumnName())}"
+            : null;
+    }
+
+    private string Parameter(object value)
+    {
+        Parameters.Add(value);
+        return $"${Parameters.Count}";
+    }
+
+    private string Alias(string prefix) => $"{prefix}{aliases++}";
+
+    private static string Table(IEntityType entity) => Quote(entity.GetTableName()!);
+
+    private static string Column(IEntityType entity, string property) => Quote(entity.FindProperty(property)!.GetColumnName());
+
+    private static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+
+    /// <summary>GraphQL names are letters, digits and underscores, so they are safe as SQL literals.</summary>
+    private static string Literal(string name) => $"'{name.Replace("'", "''", StringComparison.Ordinal)}'";
+
+    private static string Pascal(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
+
+    private static IGraphType Unwrap(IGraphType type)
+    {
+        while (type is NonNullGraphType or ListGraphType)
+            type = type is NonNullGraphType nonNull ? nonNull.ResolvedType! : ((ListGraphType)type).ResolvedType!;
+        return type;
+    }
+}
