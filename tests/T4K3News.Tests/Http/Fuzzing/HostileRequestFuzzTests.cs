@@ -317,11 +317,15 @@ public sealed partial class HostileRequestFuzzTests(ITestOutputHelper log)
         }
     }
 
-    /// <summary>The first failure the server logged meanwhile (with other senders, not necessarily for this request).</summary>
+    /// <summary>The first failure the server logged meanwhile (with other senders, not necessarily for this request): its exception.</summary>
     private static string Logged(string printed)
     {
         var failure = printed.IndexOf("fail: ", StringComparison.Ordinal);
-        return failure < 0 ? "" : "\n  The server logged meanwhile:\n" + string.Join('\n', printed[failure..].Split('\n').Take(4));
+        if (failure < 0)
+            return "";
+        var lines = printed[failure..].Split('\n').Take(40).ToList();
+        var exception = lines.FindIndex(l => l.Contains("Exception", StringComparison.Ordinal));
+        return "\n  The server logged meanwhile:\n" + lines[0] + (exception > 0 ? "\n" + string.Join('\n', lines.Skip(exception).Take(2)) : "");
     }
 
     /// <summary>What the server printed as it died: from "Stack overflow." (with the frames it repeated) when it says so.</summary>
