@@ -296,12 +296,15 @@ public sealed class HostileRequestGenerator(SchemaShape schema, string adminToke
 
         public HostileRequest CursorOrId()
         {
-            var pageSize = Pick(["", "first: 1, ", "first: 50, ", "first: 51, ", "first: 0, ", "first: -1, ", "last: 3, ", "first: 2147483647, ", "last: -2147483648, ", "first: 1, last: 1, "]);
-            var cursor = JsonSerializer.Serialize(Cursor());
-            var choice = r.Next(8);
+            var pageSize = r.Next(3) > 0
+                ? Pick(["", "first: 1, ", "first: 50, ", "last: 3, "])
+                : Pick(["first: 51, ", "first: 0, ", "first: -1, ", "first: 2147483647, ", "last: -2147483648, ", "first: 1, last: 1, "]);
+            // Half of them at the edges of an int offset, where arithmetic on a cursor overflows.
+            var cursor = JsonSerializer.Serialize(r.Next(2) == 0 ? Base64(Pick(["2147483647", "2147483646", "-2147483648", "-1", "0"])) : Cursor());
+            var choice = r.Next(10);
             var query = choice switch
             {
-                0 => $"{{ articles({pageSize}after: {cursor}) {{ totalCount pageInfo {{ hasNextPage endCursor }} edges {{ cursor node {{ slug }} }} }} }}",
+                0 or 8 or 9 => $"{{ articles({pageSize}after: {cursor}) {{ totalCount pageInfo {{ hasNextPage endCursor }} edges {{ cursor node {{ slug }} }} }} }}",
                 1 => $"{{ articles({pageSize}before: {cursor}) {{ pageInfo {{ hasPreviousPage startCursor }} nodes {{ slug }} }} }}",
                 2 => $"{{ tags({pageSize}after: {cursor}) {{ nodes {{ slug articles({pageSize}after: {cursor}) {{ totalCount nodes {{ slug }} }} }} }} }}",
                 3 => $"{{ tag(slug: \"ukraine\") {{ articles({pageSize}before: {cursor}) {{ nodes {{ slug }} }} }} }}",
@@ -310,7 +313,7 @@ public sealed class HostileRequestGenerator(SchemaShape schema, string adminToke
                 6 => $"{{ nodes(ids: [{string.Join(", ", Enumerable.Range(0, r.Next(1, 20)).Select(_ => JsonSerializer.Serialize(Id())))}]) {{ id }} }}",
                 _ => $"{{ articles(where: {{ publishedAt: {{ {Pick(["gt", "lt", "eq", "in", "ngte"])}: {(r.Next(4) == 0 ? "[" + JsonSerializer.Serialize(DateText()) + "]" : JsonSerializer.Serialize(DateText()))} }} }}) {{ nodes {{ slug }} }} }}",
             };
-            return Post(new JsonObject { ["query"] = query }.ToJsonString()) with { Kind = choice switch { < 5 => "cursor", < 7 => "id", _ => "date" } };
+            return Post(new JsonObject { ["query"] = query }.ToJsonString()) with { Kind = choice switch { 5 or 6 => "id", 7 => "date", _ => "cursor" } };
         }
 
         public HostileRequest Http()
