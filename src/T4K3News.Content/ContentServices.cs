@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using T4K3News.Content.Import;
 
@@ -36,6 +38,17 @@ public sealed class ContentDatabase
         if (!given.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
             builder.MaxAutoPrepare = 100;
         return builder.ConnectionString;
+    }
+
+    /// <summary>Applies the pending migrations, with nothing logged as a failure on an empty database.</summary>
+    public static async Task MigrateAsync(ContentDbContext db, CancellationToken cancellationToken)
+    {
+        // Npgsql's migrator first reads the history table and treats "relation does not exist" as "nothing applied"; on
+        // an empty database that probe is caught, but EF Core has already logged it as a failed command
+        // (npgsql/efcore.pg#3407). Creating the table first, as the migrator itself does a moment later (IF NOT EXISTS,
+        // safe against a concurrent start), makes the probe succeed. Real command failures still log as failures.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
     }
 }
 

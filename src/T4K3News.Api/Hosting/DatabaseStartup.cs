@@ -99,7 +99,7 @@ public static class DatabaseStartup
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<ContentDbContext>>().CreateDbContextAsync(cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
+        await ContentDatabase.MigrateAsync(db, cancellationToken);
     }
 
     public static async Task<ImportReport> ImportSeedsAsync(IServiceProvider services, string folder, CancellationToken cancellationToken)

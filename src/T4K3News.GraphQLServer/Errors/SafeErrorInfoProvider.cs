@@ -4,9 +4,18 @@ using Microsoft.Extensions.Options;
 
 namespace T4K3News.GraphQLServer;
 
-/// <summary>Bugs and outages reach clients as INTERNAL_SERVER_ERROR without exception details, except in Development.</summary>
+/// <summary>
+/// Bugs and outages reach clients as INTERNAL_SERVER_ERROR without exception details, except in Development. Outside it
+/// an error carries its one documented <c>code</c>, not GraphQL.NET's <c>codes</c> list, which adds codes made from the
+/// names of the .NET exceptions behind it (FORMAT, OVERFLOW for a variable that does not convert).
+/// </summary>
 public sealed class SafeErrorInfoProvider(IWebHostEnvironment environment)
-    : ErrorInfoProvider(new ErrorInfoProviderOptions { ExposeExceptionDetails = environment.IsDevelopment(), ExposeData = false })
+    : ErrorInfoProvider(new ErrorInfoProviderOptions
+    {
+        ExposeExceptionDetails = environment.IsDevelopment(),
+        ExposeCodes = environment.IsDevelopment(),
+        ExposeData = false,
+    })
 {
     public override ErrorInfo GetInfo(ExecutionError executionError)
     {

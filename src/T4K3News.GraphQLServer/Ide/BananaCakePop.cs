@@ -85,10 +85,11 @@ public static class BananaCakePop
                 case var config when config == "bcp-config.json" || config.EndsWith("/bcp-config.json", StringComparison.Ordinal):
                     await ServeConfigAsync(http, prefix);
                     return;
-                // Its precache would pin an old IDE after an upgrade; without it the IDE is served by this server,
-                // which it needs anyway. BCP handles the 404 (on localhost it even unregisters a stale worker).
+                // BCP registers a worker by this name; the package's own would serve the IDE cache-first and pin an
+                // old IDE after an upgrade. A 404 is a red error in every visitor's console, so it gets a worker that
+                // caches and intercepts nothing.
                 case "service-worker.js":
-                    http.Response.StatusCode = StatusCodes.Status404NotFound;
+                    await ServePassThroughWorkerAsync(http);
                     return;
                 default:
                     await ServeAssetAsync(http, files, asset);
@@ -137,6 +138,23 @@ public static class BananaCakePop
             endpoint = (http.Request.PathBase + prefix).Value,
             disableTelemetry = true,
         }).ExecuteAsync(http);
+    }
+
+    /// <summary>
+    /// With no fetch handler the browser sends every request to the network, as with no worker at all. It takes over at
+    /// once from a caching worker an older IDE may have left, and deletes that worker's caches for this scope.
+    /// </summary>
+    private const string PassThroughWorker = """
+        self.addEventListener('install', () => self.skipWaiting());
+        self.addEventListener('activate', event => event.waitUntil(caches.keys().then(names => Promise.all(names
+          .filter(name => name.startsWith('workbox-') && name.endsWith(self.registration.scope))
+          .map(name => caches.delete(name))))));
+        """;
+
+    private static Task ServePassThroughWorkerAsync(HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-cache";
+        return Results.Text(PassThroughWorker, "text/javascript", System.Text.Encoding.UTF8).ExecuteAsync(http);
     }
 
     private static async Task ServeAssetAsync(HttpContext http, IFileProvider? files, string asset)

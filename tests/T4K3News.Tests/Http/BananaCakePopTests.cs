@@ -48,6 +48,19 @@ public sealed class BananaCakePopTests(EmptyContentApi api) : IClassFixture<Empt
         Assert.Null(config["gaTrackingId"]);
     }
 
+    [Fact]
+    public async Task The_service_worker_the_IDE_registers_is_served_and_intercepts_nothing()
+    {
+        using var response = await Browser().GetAsync("/graphql/service-worker.js");
+        var script = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType!.MediaType);
+        Assert.True(response.Headers.CacheControl!.NoCache);
+        Assert.DoesNotContain("'fetch'", script); // no fetch handler: every request goes to this server, never to a cached IDE
+        Assert.Contains("skipWaiting", script);
+    }
+
     [Theory]
     [InlineData("*/*")]
     [InlineData("application/json")]

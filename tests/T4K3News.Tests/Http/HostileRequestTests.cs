@@ -128,6 +128,19 @@ public sealed class HostileRequestTests(ContentApi api) : IClassFixture<ContentA
         await AssertStillServesAsync();
     }
 
+    [Theory]
+    [InlineData("query($first: Int) { articles(first: $first) { totalCount } }", """{ "first": 9223372036854775808 }""")]
+    [InlineData("query($where: ArticleFilterInput) { articles(where: $where) { totalCount } }", """{ "where": { "createdAt": { "eq": "2025-02-30T00:00:00Z" } } }""")]
+    public async Task A_variable_that_does_not_convert_gets_its_code_and_names_no_dotnet_exception(string query, string variables)
+    {
+        var (_, body) = await PostAsync(new JsonObject { ["query"] = query, ["variables"] = JsonNode.Parse(variables) }.ToJsonString());
+
+        var extensions = body!["errors"]![0]!["extensions"]!.AsObject();
+        Assert.Equal("INVALID_VALUE", extensions["code"].Text());
+        Assert.False(extensions.ContainsKey("codes"), extensions.ToJsonString()); // GraphQL.NET's list adds OVERFLOW, FORMAT
+        await AssertStillServesAsync();
+    }
+
     [Fact]
     public async Task A_huge_batch_is_refused_whole()
     {

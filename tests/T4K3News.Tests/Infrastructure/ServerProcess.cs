@@ -9,6 +9,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder output = new();
+    private volatile bool disposed;
 
     private ServerProcess(Process process)
     {
@@ -22,6 +23,41 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public string Output
     {
         get { lock (output) return output.ToString(); }
+    }
+
+    /// <summary>Exited, or stopped by <see cref="DisposeAsync"/> (safe to ask from another thread meanwhile).</summary>
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return disposed || process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true; // disposed meanwhile
+            }
+        }
+    }
+
+    /// <summary>The last lines the server printed (where a crash says what it was).</summary>
+    public string OutputTail(int lines) => string.Join('\n', Output.Split('\n').TakeLast(lines));
+
+    /// <summary>The process's resident memory (VmRSS in /proc/{pid}/status); null where there is no /proc or it has exited.</summary>
+    public long? ResidentBytes()
+    {
+        if (HasExited)
+            return null;
+        try
+        {
+            var line = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0]) * 1024;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     public static ServerProcess Start(IReadOnlyDictionary<string, string> environment)
@@ -63,6 +99,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Stops the server as Ctrl+C or a service manager would (SIGTERM), so it shuts down gracefully.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (disposed)
+            return;
+        disposed = true;
         if (!process.HasExited)
         {
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))

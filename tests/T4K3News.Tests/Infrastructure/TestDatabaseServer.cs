@@ -99,7 +99,7 @@ public sealed class TestDatabaseServer
         var options = new DbContextOptionsBuilder<ContentDbContext>();
         ContentDatabase.Configure(options, templateConnection);
         await using (var db = new ContentDbContext(options.Options))
-            await db.Database.MigrateAsync();
+            await ContentDatabase.MigrateAsync(db, CancellationToken.None);
     }
 
     private async Task ExecuteAsync(string sql)
