@@ -10,6 +10,7 @@ public static class ErrorCodes
     public const string InvalidId = "INVALID_ID";
     public const string TooManyIds = "TOO_MANY_IDS";
     public const string InputTooLarge = "INPUT_TOO_LARGE";
+    public const string InvalidText = "INVALID_TEXT";
     public const string RequestMalformed = "REQUEST_MALFORMED";
     public const string QueryMissing = "QUERY_MISSING";
     public const string SyntaxError = "SYNTAX_ERROR";

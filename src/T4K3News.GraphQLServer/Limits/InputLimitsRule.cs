@@ -28,10 +28,14 @@ public sealed class InputLimitsRule(IOptions<GraphQLServerOptions> options) : Va
             if (definitions.Find(argument.Name.StringValue) is not { } definition)
                 continue;
             var shape = InputShape.Measure(argument.Value, limits.MaxInputDepth, name => context.Variables?.TryGetValue(name, out var value) == true ? value : null);
-            if (Refusal(InputKinds.Of(definition), shape, limits) is { } refusal)
+            // Writes report such text as a ValidationError at its path; reads cannot compare it, as PostgreSQL cannot hold it.
+            var refusal = shape.HasNul && context.Operation.Operation != OperationType.Mutation
+                ? (ErrorCodes.InvalidText, "holds the NUL character (U+0000), which no stored text contains.")
+                : Refusal(InputKinds.Of(definition), shape, limits);
+            if (refusal is not null)
             {
                 var subject = $"'{argument.Name.StringValue}' of '{field.Name.StringValue}'";
-                context.ReportError(new DocumentLimitError(context.Document, refusal.Code, $"{subject} {refusal.Reason}"));
+                context.ReportError(new DocumentLimitError(context.Document, refusal.Value.Code, $"{subject} {refusal.Value.Reason}"));
                 return;
             }
         }
@@ -94,7 +98,7 @@ public static class InputKinds
 }
 
 /// <summary>The size of an input value: nesting depth of objects, the longest list, and how many values it holds.</summary>
-public readonly record struct InputShape(int Depth, int LongestList, int Values)
+public readonly record struct InputShape(int Depth, int LongestList, int Values, bool HasNul = false)
 {
     /// <summary>
     /// Measures a value as written in a document (variables resolved through <paramref name="variable"/>), as sent in
@@ -103,7 +107,7 @@ public readonly record struct InputShape(int Depth, int LongestList, int Values)
     /// </summary>
     public static InputShape Measure(object? value, int maxDepth = int.MaxValue, Func<string, object?>? variable = null)
     {
-        var (depth, longest, values) = (0, 0, 0);
+        var (depth, longest, values, hasNul) = (0, 0, 0, false);
         var pending = new Stack<(object? Value, int Depth)>();
         pending.Push((value, 0));
         while (pending.Count > 0)
@@ -111,6 +115,12 @@ public readonly record struct InputShape(int Depth, int LongestList, int Values)
             var (current, level) = pending.Pop();
             if (current is GraphQLVariable reference)
                 current = variable?.Invoke(reference.Name.StringValue);
+            hasNul |= current switch
+            {
+                string text => text.Contains('\0', StringComparison.Ordinal),
+                GraphQLStringValue literal => literal.Value.Span.Contains('\0'),
+                _ => false,
+            };
 
             IEnumerable? fields = current switch
             {
@@ -151,6 +161,6 @@ public readonly record struct InputShape(int Depth, int LongestList, int Values)
             longest = Math.Max(longest, count);
         }
 
-        return new InputShape(depth, longest, values);
+        return new InputShape(depth, longest, values, hasNul);
     }
 }

@@ -131,6 +131,13 @@ public sealed class InputBoundsTests(NewsroomApi api) : IClassFixture<NewsroomAp
     }
 
     [Fact]
+    public async Task A_NUL_character_in_a_read_argument_is_refused_with_INVALID_TEXT_before_it_reaches_PostgreSQL()
+    {
+        await AssertRefusedAsync("INVALID_TEXT", "{ article(slug: \"story\\u0000-01\") { title } }");
+        await AssertRefusedAsync("INVALID_TEXT", ArticlesWhere, new { where = new { slug = new { @in = new[] { "story-01", "a\0b" } } } });
+    }
+
+    [Fact]
     public async Task A_bad_id_in_nodes_nulls_only_its_own_entry_with_an_error_at_its_path()
     {
         var good = Convert.ToBase64String(Encoding.UTF8.GetBytes("Article:1"));
