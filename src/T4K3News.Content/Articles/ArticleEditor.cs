@@ -20,7 +20,9 @@ public sealed class PublishingOptions
 
 /// <summary>
 /// Every editorial write to an article: one transaction that checks the version the editor started from, validates
-/// the whole result, bumps the version and appends a revision. A refused write changes nothing.
+/// the whole result, bumps the version and appends a revision. A refused write changes nothing. The importer and the tag
+/// editor write to articles through <see cref="Write"/> too: it is the only code that versions articles, keeps their
+/// revisions and announces their changes.
 /// </summary>
 public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases, TimeProvider clock, IOptions<PublishingOptions> options)
 {
@@ -36,8 +38,7 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
         if (errors.Count > 0 || inputErrors is { Count: > 0 })
             return EditResult<Article>.Failure((inputErrors ?? []).Concat(errors));
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var publicationName = options.Value.DefaultPublication;
+        var write = Write(db, author, clock.GetUtcNow().UtcDateTime);
         var article = new Article
         {
             Slug = draft.Slug,
@@ -45,14 +46,12 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
             Standfirst = draft.Content.Standfirst,
             Body = draft.Content.Body,
             Status = ArticleStatus.Draft,
-            CreatedAt = now,
-            UpdatedAt = now,
-            Version = 1,
-            Publication = await db.FindOrAddPublicationAsync(publicationName, cancellationToken),
+            Publication = await db.FindOrAddPublicationAsync(options.Value.DefaultPublication, cancellationToken),
         };
         Apply(draft, article);
         db.Articles.Add(article);
-        return await SaveAsync(db, transaction, article, draft, before: null, author, cancellationToken);
+        write.Create(article);
+        return await SaveAsync(write, transaction, article, cancellationToken);
     }
 
     /// <summary>Applies <paramref name="change"/> to the article as it stands, provided it is still at <paramref name="expectedVersion"/>.</summary>
@@ -77,13 +76,14 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
         var errors = await ValidateAsync(db, after, article.Id, cancellationToken);
         if (errors.Count > 0 || inputErrors is { Count: > 0 })
             return EditResult<Article>.Failure((inputErrors ?? []).Concat(errors));
-        if (after.ChangedFrom(before).Count == 0)
-            return EditResult<Article>.Success(article);
 
         Apply(after, article);
-        article.Version++;
-        article.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        return await SaveAsync(db, transaction, article, after, before, author, cancellationToken);
+        var changedFields = ArticleSnapshot.Of(article).ChangedFrom(before);
+        if (changedFields.Count == 0)
+            return EditResult<Article>.Success(article);
+        var write = Write(db, author, clock.GetUtcNow().UtcDateTime);
+        write.Revise(article, changedFields);
+        return await SaveAsync(write, transaction, article, cancellationToken);
     }
 
     public Task<EditResult<Article>> PublishAsync(int articleId, int expectedVersion, DateTime? at, string author, CancellationToken cancellationToken)
@@ -141,7 +141,6 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
     public async Task<EditResult<Article>> DeleteAsync(int articleId, int expectedVersion, string author, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        db.DeletedBy = author;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
@@ -159,20 +158,14 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
                 return EditResult<Article>.Failure(new ConcurrencyError(expectedVersion, article.Version));
 
             var now = clock.GetUtcNow().UtcDateTime;
+            var write = Write(db, author, now);
             var linking = await Whole(db.Articles.Where(a => a.RelatedArticles.Any(r => r.RelatedArticleId == articleId))).ToListAsync(cancellationToken);
-            foreach (var other in linking)
-            {
-                var before = ArticleSnapshot.Of(other);
-                other.SetRelatedArticles(before.RelatedArticleIds.Where(id => id != articleId).ToList());
-                other.Version++;
-                other.UpdatedAt = now;
-                db.ArticleRevisions.Add(ArticleRevision.Of(other, ArticleSnapshot.Of(other), before, author));
-            }
+            write.Revise(linking, other => other.SetRelatedArticles(other.RelatedArticles.OrderBy(r => r.Position).Select(r => r.RelatedArticleId).Where(id => id != articleId).ToList()));
 
             if (article.SourceFile is { } sourceFile)
                 db.DeletedSeedSources.Add(new DeletedSeedSource { SourceFile = sourceFile, Slug = article.Slug, DeletedAt = now, DeletedBy = author });
-            db.Articles.Remove(article);
-            await db.SaveChangesAsync(cancellationToken);
+            write.Delete(article);
+            await write.SaveAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return EditResult<Article>.Success(article);
         }
@@ -188,14 +181,11 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
             : EditResult<ArticleSnapshot>.Failure(new InvalidStatusError(current.Status.ToString().ToUpperInvariant(), refusal)), cancellationToken);
 
     private async Task<EditResult<Article>> SaveAsync(
-        ContentDbContext db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, Article article,
-        ArticleSnapshot after, ArticleSnapshot? before, string author, CancellationToken cancellationToken)
+        ArticleWrite write, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, Article article, CancellationToken cancellationToken)
     {
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-            db.ArticleRevisions.Add(ArticleRevision.Of(article, after, before, author));
-            await db.SaveChangesAsync(cancellationToken);
+            await write.SaveAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return EditResult<Article>.Success(article);
         }
@@ -207,7 +197,7 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
         {
             // A concurrent write got there first: the same slug, or the same next version of this article.
             return unique.ConstraintName == "IX_Articles_Slug"
-                ? EditResult<Article>.Failure(new SlugTakenError(after.Slug))
+                ? EditResult<Article>.Failure(new SlugTakenError(article.Slug))
                 : EditResult<Article>.Failure(new ConcurrencyError(article.Version - 1, await CurrentVersionAsync(article.Id, cancellationToken)));
         }
     }
@@ -263,4 +253,82 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
             .AsSplitQuery();
 
     private static NotFoundError ArticleNotFound(int id) => new($"Article:{id}", $"There is no article {id}.");
+
+    /// <summary>Starts a write to articles in <paramref name="db"/>, inside the caller's open transaction.</summary>
+    internal static ArticleWrite Write(ContentDbContext db, string author, DateTime now) => new(db, author, now);
+}
+
+/// <summary>
+/// One write to articles: each article it creates or revises gets its version, its update time and a revision naming
+/// what changed, and every change (deletions too) is announced with PostgreSQL's NOTIFY when it is saved, inside the
+/// caller's transaction: so it reaches every server instance listening on <see cref="ArticleChange.Channel"/>, once, and
+/// only if the write commits. Revised articles must be loaded whole (<see cref="ArticleEditor.Whole"/>); articles other
+/// writes may touch meanwhile must be locked by the caller.
+/// </summary>
+internal sealed class ArticleWrite(ContentDbContext db, string author, DateTime now)
+{
+    private readonly List<(Article Article, IReadOnlyList<string> ChangedFields)> revised = [];
+    private readonly List<ArticleChange> deletions = [];
+
+    /// <summary>A new article, already added to the context: version 1.</summary>
+    public void Create(Article article)
+    {
+        article.Version = 1;
+        article.CreatedAt = now;
+        article.UpdatedAt = now;
+        revised.Add((article, ["created"]));
+    }
+
+    /// <summary>A change to an article as it stood in <paramref name="before"/>: its next version, naming the fields that differ.</summary>
+    public void Revise(Article article, ArticleSnapshot before) => Revise(article, ArticleSnapshot.Of(article).ChangedFrom(before));
+
+    /// <summary>A change to an article named by <paramref name="changedFields"/> (the importer's "imported"): its next version.</summary>
+    public void Revise(Article article, IReadOnlyList<string> changedFields)
+    {
+        article.Version++;
+        article.UpdatedAt = now;
+        revised.Add((article, changedFields));
+    }
+
+    /// <summary>The same change to each of <paramref name="articles"/>, as a write of its own to each.</summary>
+    public void Revise(IEnumerable<Article> articles, Action<Article> change)
+    {
+        foreach (var article in articles)
+        {
+            var before = ArticleSnapshot.Of(article);
+            change(article);
+            Revise(article, before);
+        }
+    }
+
+    public void Delete(Article article)
+    {
+        db.Articles.Remove(article);
+        deletions.Add(new ArticleChange(article.Id, article.Version, ["deleted"], author, Deleted: true));
+    }
+
+    /// <summary>Saves the write and its revisions and announces it; the caller commits.</summary>
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        // The articles first: new ones (and tags made with them) get their ids, which the revisions' snapshots hold.
+        await db.SaveChangesAsync(cancellationToken);
+        var revisions = revised.Select(r => new ArticleRevision
+        {
+            ArticleId = r.Article.Id,
+            Version = r.Article.Version,
+            Snapshot = ArticleSnapshot.Of(r.Article).ToJson(),
+            ChangedFields = r.ChangedFields.ToList(),
+            Author = author,
+            CreatedAt = now,
+        }).ToList();
+        db.ArticleRevisions.AddRange(revisions);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var payloads = revisions.Select(ArticleChange.Of).Concat(deletions).Select(change => change.ToJson()).ToArray();
+        if (payloads.Length > 0)
+            // One statement however many articles a write touched (a tag merge may touch thousands).
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({ArticleChange.Channel}, payload) FROM unnest({payloads}) AS payload", cancellationToken);
+        revised.Clear();
+        deletions.Clear();
+    }
 }

@@ -52,10 +52,8 @@ public sealed record ArticleSnapshot(
     public static ArticleSnapshot FromJson(string json) => JsonSerializer.Deserialize<ArticleSnapshot>(json, Json)!;
 
     /// <summary>The names (as the GraphQL schema spells them) of the fields that differ from <paramref name="before"/>.</summary>
-    public IReadOnlyList<string> ChangedFrom(ArticleSnapshot? before)
+    public IReadOnlyList<string> ChangedFrom(ArticleSnapshot before)
     {
-        if (before is null)
-            return ["created"];
         var (a, b) = (before.Content, Content);
         var changes = new (string Field, bool Changed)[]
         {

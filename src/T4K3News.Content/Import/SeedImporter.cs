@@ -87,6 +87,7 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             .AsSplitQuery()
             .SingleOrDefaultAsync(a => a.SourceFile == file || a.Slug == slug, cancellationToken);
 
+        var write = ArticleEditor.Write(db, ImportAuthor, now);
         ImportOutcome outcome;
         if (article is null)
         {
@@ -96,9 +97,6 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
                 Title = content.Title,
                 Standfirst = content.Standfirst,
                 Body = content.Body,
-                Status = ArticleStatus.Published,
-                CreatedAt = now,
-                Version = 1,
                 SourceFile = file,
             };
             db.Articles.Add(article);
@@ -120,7 +118,6 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         }
         else
         {
-            article.Version++;
             outcome = ImportOutcome.Updated;
         }
 
@@ -128,25 +125,18 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         article.Slug = slug;
         article.PublishedAt = publishedAt;
         article.Status = ArticleStatus.Published;
-        article.UpdatedAt = now;
         article.SourceHash = hash;
-        article.ImportedVersion = article.Version;
         article.Publication = await db.FindOrAddPublicationAsync(document.PublicationName, cancellationToken);
         await SetTagsAsync(db, article, vocabulary.Match(content), cancellationToken);
+        if (outcome == ImportOutcome.Created)
+            write.Create(article);
+        else
+            write.Revise(article, ["imported"]);
+        article.ImportedVersion = article.Version;
 
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-            db.ArticleRevisions.Add(new ArticleRevision
-            {
-                ArticleId = article.Id,
-                Version = article.Version,
-                Snapshot = ArticleSnapshot.Of(article).ToJson(),
-                ChangedFields = [outcome == ImportOutcome.Created ? "created" : "imported"],
-                Author = ImportAuthor,
-                CreatedAt = now,
-            });
-            await db.SaveChangesAsync(cancellationToken);
+            await write.SaveAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
