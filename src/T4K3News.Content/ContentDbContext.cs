@@ -12,10 +12,6 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
 {
     public DbSet<Publication> Publications => Set<Publication>();
     public DbSet<Article> Articles => Set<Article>();
-    public DbSet<Takeaway> Takeaways => Set<Takeaway>();
-    public DbSet<Quote> Quotes => Set<Quote>();
-    public DbSet<Highlight> Highlights => Set<Highlight>();
-    public DbSet<Callout> Callouts => Set<Callout>();
     public DbSet<Tag> Tags => Set<Tag>();
     public DbSet<ArticleTag> ArticleTags => Set<ArticleTag>();
     public DbSet<RelatedArticle> RelatedArticles => Set<RelatedArticle>();

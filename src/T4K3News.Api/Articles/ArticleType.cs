@@ -24,18 +24,19 @@ public sealed class ArticleType : AutoRegisteringObjectGraphType<Article>
             .Description("The image at the top of the article; null when it has none.")
             .Resolve(c => c.Source.HeroImageAltText is null && c.Source.HeroImageCaption is null ? null : c.Source);
         Field<NonNullGraphType<PublicationType>>("publication").Resolve(c => Loaders(c).Publications.Load(c.Source.PublicationId));
+        // The ordered lists are columns of the article's own row: no loader.
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TakeawayType>>>>("takeaways")
             .Description("Key takeaways, in order.")
-            .Resolve(c => Loaders(c).Takeaways.Load(c.Source.Id));
+            .Resolve(c => c.Source.Takeaways);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<QuoteType>>>>("quotes")
             .Description("Quotes with their editorial context, in order.")
-            .Resolve(c => Loaders(c).Quotes.Load(c.Source.Id));
+            .Resolve(c => c.Source.Quotes);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<HighlightType>>>>("highlights")
             .Description("Highlights, in order.")
-            .Resolve(c => Loaders(c).Highlights.Load(c.Source.Id));
+            .Resolve(c => c.Source.Highlights);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CalloutType>>>>("callouts")
             .Description("Titled boxes such as a \"rising risks\" box, in order.")
-            .Resolve(c => Loaders(c).Callouts.Load(c.Source.Id));
+            .Resolve(c => c.Source.Callouts);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TagType>>>>("tags")
             .Description("The article's tags, by name.")
             .Resolve(c => Loaders(c).Tags.Load(c.Source.Id));
@@ -71,23 +72,23 @@ public sealed class PublicationType : AutoRegisteringObjectGraphType<Publication
 
 public sealed class TakeawayType : AutoRegisteringObjectGraphType<Takeaway>
 {
-    public TakeawayType() : base(t => t.Id, t => t.ArticleId, t => t.Position) => Description = "One key takeaway.";
+    public TakeawayType() => Description = "One key takeaway.";
 }
 
 public sealed class QuoteType : AutoRegisteringObjectGraphType<Quote>
 {
-    public QuoteType() : base(q => q.Id, q => q.ArticleId, q => q.Position) =>
+    public QuoteType() =>
         Description = "A quoted sentence; speaker is known only when the text names one, context is the editor's line about it.";
 }
 
 public sealed class HighlightType : AutoRegisteringObjectGraphType<Highlight>
 {
-    public HighlightType() : base(h => h.Id, h => h.ArticleId, h => h.Position) => Description = "One highlight.";
+    public HighlightType() => Description = "One highlight.";
 }
 
 public sealed class CalloutType : AutoRegisteringObjectGraphType<Callout>
 {
-    public CalloutType() : base(c => c.Id, c => c.ArticleId, c => c.Position) => Description = "A titled box beside the article.";
+    public CalloutType() => Description = "A titled box beside the article.";
 }
 
 public sealed class ArticlesEdgeType() : EdgeType<Article, ArticleType>("ArticlesEdge");

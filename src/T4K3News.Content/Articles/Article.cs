@@ -63,46 +63,29 @@ public sealed class Article
     }
 }
 
-/// <summary>One item of an article's ordered lists (takeaways, quotes, highlights, callouts).</summary>
-public interface IArticlePart
+// The ordered lists have no identity of their own and are only ever read with their article: each is a JSON column.
+
+public sealed record Takeaway
 {
-    int ArticleId { get; }
-    int Position { get; }
+    public required string Text { get; init; }
 }
 
-public sealed class Takeaway : IArticlePart
+public sealed record Quote
 {
-    public int Id { get; set; }
-    public int ArticleId { get; set; }
-    public int Position { get; set; }
-    public required string Text { get; set; }
+    public required string Text { get; init; }
+    public string? Speaker { get; init; }
+    public string? Context { get; init; }
 }
 
-public sealed class Quote : IArticlePart
+public sealed record Highlight
 {
-    public int Id { get; set; }
-    public int ArticleId { get; set; }
-    public int Position { get; set; }
-    public required string Text { get; set; }
-    public string? Speaker { get; set; }
-    public string? Context { get; set; }
+    public required string Text { get; init; }
 }
 
-public sealed class Highlight : IArticlePart
+public sealed record Callout
 {
-    public int Id { get; set; }
-    public int ArticleId { get; set; }
-    public int Position { get; set; }
-    public required string Text { get; set; }
-}
-
-public sealed class Callout : IArticlePart
-{
-    public int Id { get; set; }
-    public int ArticleId { get; set; }
-    public int Position { get; set; }
-    public required string Title { get; set; }
-    public required string Body { get; set; }
+    public required string Title { get; init; }
+    public required string Body { get; init; }
 }
 
 public sealed class ArticleTag

@@ -48,51 +48,12 @@ internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         article.Property(a => a.SourceHash).HasMaxLength(64);
 
         article.HasOne(a => a.Publication).WithMany().OnDelete(DeleteBehavior.Restrict);
-        article.HasMany(a => a.Takeaways).WithOne().HasForeignKey(t => t.ArticleId).OnDelete(DeleteBehavior.Cascade);
-        article.HasMany(a => a.Quotes).WithOne().HasForeignKey(q => q.ArticleId).OnDelete(DeleteBehavior.Cascade);
-        article.HasMany(a => a.Highlights).WithOne().HasForeignKey(h => h.ArticleId).OnDelete(DeleteBehavior.Cascade);
-        article.HasMany(a => a.Callouts).WithOne().HasForeignKey(c => c.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        article.ComplexCollection(a => a.Takeaways, list => list.ToJson());
+        article.ComplexCollection(a => a.Quotes, list => list.ToJson());
+        article.ComplexCollection(a => a.Highlights, list => list.ToJson());
+        article.ComplexCollection(a => a.Callouts, list => list.ToJson());
         article.HasMany(a => a.ArticleTags).WithOne().HasForeignKey(t => t.ArticleId).OnDelete(DeleteBehavior.Cascade);
         article.HasMany(a => a.RelatedArticles).WithOne().HasForeignKey(r => r.ArticleId).OnDelete(DeleteBehavior.Cascade);
-    }
-}
-
-internal sealed class TakeawayConfiguration : IEntityTypeConfiguration<Takeaway>
-{
-    public void Configure(EntityTypeBuilder<Takeaway> takeaway)
-    {
-        takeaway.HasIndex(t => new { t.ArticleId, t.Position });
-        takeaway.Property(t => t.Text).HasMaxLength(ArticleLimits.ListItem);
-    }
-}
-
-internal sealed class QuoteConfiguration : IEntityTypeConfiguration<Quote>
-{
-    public void Configure(EntityTypeBuilder<Quote> quote)
-    {
-        quote.HasIndex(q => new { q.ArticleId, q.Position });
-        quote.Property(q => q.Text).HasMaxLength(ArticleLimits.ListItem);
-        quote.Property(q => q.Speaker).HasMaxLength(ArticleLimits.Speaker);
-        quote.Property(q => q.Context).HasMaxLength(ArticleLimits.ListItem);
-    }
-}
-
-internal sealed class HighlightConfiguration : IEntityTypeConfiguration<Highlight>
-{
-    public void Configure(EntityTypeBuilder<Highlight> highlight)
-    {
-        highlight.HasIndex(h => new { h.ArticleId, h.Position });
-        highlight.Property(h => h.Text).HasMaxLength(ArticleLimits.ListItem);
-    }
-}
-
-internal sealed class CalloutConfiguration : IEntityTypeConfiguration<Callout>
-{
-    public void Configure(EntityTypeBuilder<Callout> callout)
-    {
-        callout.HasIndex(c => new { c.ArticleId, c.Position });
-        callout.Property(c => c.Title).HasMaxLength(ArticleLimits.CalloutTitle);
-        callout.Property(c => c.Body).HasMaxLength(ArticleLimits.CalloutBody);
     }
 }
 

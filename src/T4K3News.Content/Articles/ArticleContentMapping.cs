@@ -30,14 +30,10 @@ public static class ArticleContentMapping
         article.Body = content.Body;
         article.Analysis = content.Analysis;
         article.ClosingLine = content.ClosingLine;
-        article.Takeaways = content.Takeaways.Select((text, i) => new Takeaway { Position = i, Text = text }).ToList();
-        article.Quotes = content.Quotes
-            .Select((q, i) => new Quote { Position = i, Text = q.Text, Speaker = q.Speaker, Context = q.Context })
-            .ToList();
-        article.Highlights = content.Highlights.Select((text, i) => new Highlight { Position = i, Text = text }).ToList();
-        article.Callouts = content.Callouts
-            .Select((c, i) => new Callout { Position = i, Title = c.Title, Body = c.Body })
-            .ToList();
+        article.Takeaways = content.Takeaways.Select(text => new Takeaway { Text = text }).ToList();
+        article.Quotes = content.Quotes.Select(q => new Quote { Text = q.Text, Speaker = q.Speaker, Context = q.Context }).ToList();
+        article.Highlights = content.Highlights.Select(text => new Highlight { Text = text }).ToList();
+        article.Callouts = content.Callouts.Select(c => new Callout { Title = c.Title, Body = c.Body }).ToList();
     }
 
     private static string? TrimToNull(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

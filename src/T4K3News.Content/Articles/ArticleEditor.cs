@@ -247,10 +247,7 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
 
     /// <summary>Articles with everything a snapshot reads.</summary>
     internal static IQueryable<Article> Whole(IQueryable<Article> articles) =>
-        articles
-            .Include(a => a.Takeaways).Include(a => a.Quotes).Include(a => a.Highlights).Include(a => a.Callouts)
-            .Include(a => a.ArticleTags).Include(a => a.RelatedArticles)
-            .AsSplitQuery();
+        articles.Include(a => a.ArticleTags).Include(a => a.RelatedArticles).AsSplitQuery();
 
     private static NotFoundError ArticleNotFound(int id) => new($"Article:{id}", $"There is no article {id}.");
 

@@ -22,7 +22,7 @@ public sealed record ArticleSnapshot(
         init => tagIds = Normalised(value);
     }
 
-    /// <summary>Reads a loaded article; its parts, tags and related links must be loaded.</summary>
+    /// <summary>Reads a loaded article; its tags and related links must be loaded.</summary>
     public static ArticleSnapshot Of(Article article) => new(
         article.Slug,
         article.Status,
@@ -37,10 +37,10 @@ public sealed record ArticleSnapshot(
             Body = article.Body,
             Analysis = article.Analysis,
             ClosingLine = article.ClosingLine,
-            Takeaways = article.Takeaways.OrderBy(t => t.Position).Select(t => t.Text).ToList(),
-            Quotes = article.Quotes.OrderBy(q => q.Position).Select(q => new QuoteContent(q.Text, q.Speaker, q.Context)).ToList(),
-            Highlights = article.Highlights.OrderBy(h => h.Position).Select(h => h.Text).ToList(),
-            Callouts = article.Callouts.OrderBy(c => c.Position).Select(c => new CalloutContent(c.Title, c.Body)).ToList(),
+            Takeaways = article.Takeaways.Select(t => t.Text).ToList(),
+            Quotes = article.Quotes.Select(q => new QuoteContent(q.Text, q.Speaker, q.Context)).ToList(),
+            Highlights = article.Highlights.Select(h => h.Text).ToList(),
+            Callouts = article.Callouts.Select(c => new CalloutContent(c.Title, c.Body)).ToList(),
         },
         article.ArticleTags.Select(t => t.TagId).ToList(),
         article.RelatedArticles.OrderBy(r => r.Position).Select(r => r.RelatedArticleId).ToList());

@@ -81,7 +81,6 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             return (new ImportedDocument(file, ImportOutcome.Skipped, deleted.Slug, $"deleted in the CMS by {deleted.DeletedBy}; not re-created"), null);
 
         var article = await db.Articles
-            .Include(a => a.Takeaways).Include(a => a.Quotes).Include(a => a.Highlights).Include(a => a.Callouts)
             .Include(a => a.ArticleTags).ThenInclude(t => t.Tag)
             .Include(a => a.RelatedArticles)
             .AsSplitQuery()
