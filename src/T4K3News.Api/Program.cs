@@ -28,6 +28,7 @@ builder.Services.AddSingleton<GraphQLHttpEndpoint>();
 builder.Services.AddSingleton<T4K3News.Api.PersistedQueries.PersistedQueryStore>();
 builder.Services.AddEndpointProtection(builder.Configuration);
 builder.Services.AddHealthEndpoints();
+GlobalSwitches.EnableReadDescriptionFromXmlDocumentation = true; // the entities' doc comments are the schema's descriptions
 builder.Services.AddGraphQL(graphQL => graphQL
     .AddSchema<ContentSchema>()
     .AddSystemTextJson()

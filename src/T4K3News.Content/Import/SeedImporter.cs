@@ -57,9 +57,10 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             return (new ImportedDocument(file, ImportOutcome.Failed, null, error.Message, error.Line), null);
 
         var document = parsed.Document!;
-        var content = document.Content.Trimmed();
-        var slug = Slug.From(content.Title);
-        var problems = ArticleValidator.Validate(content, slug).ToList();
+        var draft = document.Content;
+        ArticleFields.Trim(draft);
+        var slug = draft.Slug = Slug.From(draft.Title);
+        var problems = ArticleValidator.Validate(draft).ToList();
         if (StoredText.Problem(document.PublicationName, PublicationLimits.Name) is { } publicationProblem)
             problems.Add(new ValidationError("publication", publicationProblem));
         if (StoredText.Problem(file, ArticleLimits.SourceFile) is { } fileProblem)
@@ -90,14 +91,7 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         ImportOutcome outcome;
         if (article is null)
         {
-            article = new Article
-            {
-                Slug = slug,
-                Title = content.Title,
-                Standfirst = content.Standfirst,
-                Body = content.Body,
-                SourceFile = file,
-            };
+            article = new Article { SourceFile = file };
             db.Articles.Add(article);
             outcome = ImportOutcome.Created;
         }
@@ -120,13 +114,12 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             outcome = ImportOutcome.Updated;
         }
 
-        content.ApplyTo(article);
-        article.Slug = slug;
+        draft.CopyFieldsTo(article);
         article.PublishedAt = publishedAt;
         article.Status = ArticleStatus.Published;
         article.SourceHash = hash;
         article.Publication = await db.FindOrAddPublicationAsync(document.PublicationName, cancellationToken);
-        await SetTagsAsync(db, article, vocabulary.Match(content), cancellationToken);
+        await SetTagsAsync(db, article, vocabulary.Match(draft), cancellationToken);
         if (outcome == ImportOutcome.Created)
             write.Create(article);
         else

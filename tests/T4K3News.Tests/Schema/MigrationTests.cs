@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using T4K3News.Content;
+using T4K3News.Content.Articles;
 using T4K3News.Tests.Infrastructure;
 
 namespace T4K3News.Tests.Schema;
@@ -9,6 +10,7 @@ namespace T4K3News.Tests.Schema;
 public sealed class MigrationTests(EmptyContentApi api) : IClassFixture<EmptyContentApi>
 {
     private const string BeforeListsInTheRow = "20261126083223_HardeningStores";
+    private const string BeforeFlatSnapshots = "20261126085901_OrderedListsInTheArticleRow";
 
     [Fact]
     public async Task The_migrations_describe_the_current_model_and_are_all_applied()
@@ -48,6 +50,43 @@ public sealed class MigrationTests(EmptyContentApi api) : IClassFixture<EmptyCon
         var callouts = await db.Database.SqlQueryRaw<string>("""SELECT "Position" || ':' || "Title" AS "Value" FROM "Callouts" ORDER BY "Position" """).ToListAsync();
         Assert.Equal(["First", "Second", "Third"], takeaways);
         Assert.Equal(["0:One", "1:Two"], callouts);
+    }
+
+    [Fact]
+    public async Task Revisions_stored_before_snapshots_were_flat_restore_every_field_and_migrate_back_unchanged()
+    {
+        const string oldSnapshot = """
+            {"slug":"with-lists","status":1,"publishedAt":"2025-07-20T08:06:00Z","content":{"title":"With lists","standfirst":"S.",
+             "heroImageAltText":null,"heroImageCaption":"A caption.","bodyHeading":null,"body":"B.","analysis":null,"closingLine":"Last.",
+             "takeaways":["First","Second"],"quotes":[{"text":"Q.","speaker":"Anna Lind","context":null}],"highlights":["Only"],
+             "callouts":[{"title":"One","body":"Body one."}]},"tagIds":[3,5],"relatedArticleIds":[2]}
+            """;
+        await using var db = await MigratedDatabaseAsync(BeforeFlatSnapshots);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Publications" ("Id", "Name") VALUES (1, 'T4K3.news');
+            INSERT INTO "Articles" ("Id", "PublicationId", "Slug", "Title", "Standfirst", "Body", "Status", "CreatedAt", "UpdatedAt", "Version")
+            VALUES (1, 1, 'with-lists', 'With lists', 'S.', 'B.', 'Published', now(), now(), 1);
+            INSERT INTO "ArticleRevisions" ("ArticleId", "Version", "Snapshot", "ChangedFields", "Author", "CreatedAt")
+            VALUES (1, 1, {oldSnapshot}::jsonb, ARRAY['created'], 'import', now());
+            """);
+
+        await db.GetService<IMigrator>().MigrateAsync();
+        var snapshot = ArticleSnapshot.FromJson((await db.ArticleRevisions.SingleAsync()).Snapshot);
+        var restored = new Article();
+        snapshot.RestoreFieldsOf(restored);
+
+        Assert.Equal("With lists", snapshot.Title);
+        Assert.Equal([3, 5], snapshot.TagIds);
+        Assert.Equal([2], snapshot.RelatedArticleIds);
+        Assert.Equal(("with-lists", "S.", "B.", null, "A caption.", "Last."), (restored.Slug, restored.Standfirst, restored.Body, restored.Analysis, restored.HeroImageCaption, restored.ClosingLine));
+        Assert.Equal(["First", "Second"], restored.Takeaways.Select(t => t.Text));
+        Assert.Equal([new Quote { Text = "Q.", Speaker = "Anna Lind" }], restored.Quotes);
+        Assert.Equal(["Only"], restored.Highlights.Select(h => h.Text));
+        Assert.Equal([new Callout { Title = "One", Body = "Body one." }], restored.Callouts);
+
+        await db.GetService<IMigrator>().MigrateAsync(BeforeFlatSnapshots);
+        var unchanged = await db.Database.SqlQuery<bool>($"""SELECT "Snapshot" = {oldSnapshot}::jsonb AS "Value" FROM "ArticleRevisions" """).SingleAsync();
+        Assert.True(unchanged);
     }
 
     /// <summary>A database of its own, at <paramref name="migration"/>.</summary>
