@@ -62,6 +62,10 @@ namespace T4K3News.Migrations.Migrations
                     b.Property<int?>("ImportedVersion")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Kicker")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<int>("PublicationId")
                         .HasColumnType("integer");
 

@@ -143,6 +143,7 @@ public static class ArticleMutations
 
 public sealed record CreateArticleInput
 {
+    public string? Kicker { get; init; }
     public string Title { get; init; } = "";
 
     [Description("Lowercase words joined by hyphens; derived from the title when a draft is created without one.")]
@@ -175,6 +176,7 @@ public sealed record UpdateArticleInput
     [Description("The version your change is based on.")]
     public int ExpectedVersion { get; init; }
 
+    public string? Kicker { get; init; }
     public string? Title { get; init; }
     public string? Slug { get; init; }
     public string? Standfirst { get; init; }

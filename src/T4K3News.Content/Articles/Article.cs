@@ -13,6 +13,7 @@ public enum ArticleStatus
 public static class ArticleLimits
 {
     public const int Slug = 200;
+    public const int Kicker = 100;
     public const int Title = 300;
     public const int Standfirst = 1_000;
     public const int HeroImageAltText = 500;
@@ -65,6 +66,10 @@ public sealed class Article
     /// <summary>When the article is (or becomes) visible to readers; a published article with a future time is scheduled.</summary>
     [Editable(false)]
     public DateTime? PublishedAt { get; set; }
+
+    /// <summary>A short line above the headline.</summary>
+    [MaxLength(ArticleLimits.Kicker)]
+    public string? Kicker { get; set; }
 
     /// <summary>The headline.</summary>
     [MaxLength(ArticleLimits.Title)]
