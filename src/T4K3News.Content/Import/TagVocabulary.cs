@@ -21,8 +21,6 @@ public sealed class TagVocabulary
 
     public static TagVocabulary Empty { get; } = new([]);
 
-    public IEnumerable<TagDefinition> Tags => tags.Select(t => t.Tag);
-
     public static TagVocabulary Load(string path)
     {
         List<TagDefinition>? definitions;
