@@ -137,9 +137,9 @@ public static class ArticleMutations
     private static ArticleEditor Editor(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<ArticleEditor>();
 }
 
-// The inputs are records, so that a client can only ever send what they declare (never ids, versions or the workflow's
-// fields); their fields land on the article's fields of the same name (ArticleFields.Apply), and their GraphQL types are
-// read from them. A field described nowhere here has the description of the article's field of its name.
+// The inputs are records, so that a client can only ever set what they declare (never an id, a version or the
+// workflow's fields); their fields land on the article's fields of the same name (ArticleFields.Apply), and their GraphQL
+// types are read from them. A field described nowhere here has the description of the article's field of its name.
 
 public sealed record CreateArticleInput
 {
