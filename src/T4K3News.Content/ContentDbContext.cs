@@ -12,10 +12,6 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
 {
     public DbSet<Publication> Publications => Set<Publication>();
     public DbSet<Article> Articles => Set<Article>();
-    public DbSet<Takeaway> Takeaways => Set<Takeaway>();
-    public DbSet<Quote> Quotes => Set<Quote>();
-    public DbSet<Highlight> Highlights => Set<Highlight>();
-    public DbSet<Callout> Callouts => Set<Callout>();
     public DbSet<Tag> Tags => Set<Tag>();
     public DbSet<ArticleTag> ArticleTags => Set<ArticleTag>();
     public DbSet<RelatedArticle> RelatedArticles => Set<RelatedArticle>();
@@ -29,22 +25,4 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContentDbContext).Assembly);
-
-    /// <summary>Saves, then announces every stored revision and deleted article (see <see cref="ArticleChange"/>).</summary>
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        var revisions = ChangeTracker.Entries<ArticleRevision>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
-        var deletions = ChangeTracker.Entries<Article>().Where(e => e.State == EntityState.Deleted)
-            .Select(e => new ArticleChange(e.Entity.Id, e.Entity.Version, ["deleted"], DeletedBy ?? "unknown", Deleted: true)).ToList();
-
-        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        var payloads = revisions.Select(ArticleChange.Of).Concat(deletions).Select(change => change.ToJson()).ToArray();
-        if (payloads.Length > 0)
-            // One statement however many articles a write touched (a tag merge may touch thousands).
-            await Database.ExecuteSqlAsync($"SELECT pg_notify({ArticleChange.Channel}, payload) FROM unnest({payloads}) AS payload", cancellationToken);
-        return saved;
-    }
-
-    /// <summary>Who is deleting articles in this context, for the announcement (deletions leave no revision to name them).</summary>
-    public string? DeletedBy { get; set; }
 }

@@ -19,10 +19,6 @@ public static class DataSetLoader
         await CopyAsync(db, [data.Publication], cancellationToken);
         await CopyAsync(db, data.Tags, cancellationToken);
         await CopyAsync(db, articles, cancellationToken);
-        await CopyAsync(db, articles.SelectMany(a => a.Takeaways), cancellationToken);
-        await CopyAsync(db, articles.SelectMany(a => a.Quotes), cancellationToken);
-        await CopyAsync(db, articles.SelectMany(a => a.Highlights), cancellationToken);
-        await CopyAsync(db, articles.SelectMany(a => a.Callouts), cancellationToken);
         await CopyAsync(db, articles.SelectMany(a => a.ArticleTags), cancellationToken);
         await CopyAsync(db, articles.SelectMany(a => a.RelatedArticles), cancellationToken);
         await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE", cancellationToken);
@@ -38,6 +34,15 @@ public static class DataSetLoader
             property.GetTypeMapping().Converter,
             // "character varying(200)" is written as "character varying": the length is the column's business.
             property.GetColumnType().Split('(')[0])).ToList();
+        // Ordered lists kept as JSON columns of the row: each item's properties under their JSON names.
+        foreach (var list in entity.GetComplexProperties().Where(c => c.IsCollection))
+        {
+            var items = list.ComplexType.GetProperties().Select(p => (Name: p.GetJsonPropertyName() ?? p.Name, Property: p.PropertyInfo!)).ToList();
+            columns.Add(new Column(list.ComplexType.GetContainerColumnName() ?? list.Name, list.PropertyInfo!,
+                new Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<System.Collections.IEnumerable, string>(
+                    value => JsonOf(value, items), json => null!),
+                "jsonb"));
+        }
 
         var tableName = Quote(table.Name, table.Schema);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -73,6 +78,9 @@ public static class DataSetLoader
             await setval.ExecuteScalarAsync(cancellationToken);
         }
     }
+
+    private static string JsonOf(System.Collections.IEnumerable value, List<(string Name, System.Reflection.PropertyInfo Property)> items) =>
+        System.Text.Json.JsonSerializer.Serialize(value.Cast<object>().Select(item => items.ToDictionary(i => i.Name, i => i.Property.GetValue(item))));
 
     private static string Quote(string name, string? schema = null) =>
         (schema is null ? "" : Quote(schema) + ".") + "\"" + name.Replace("\"", "\"\"") + "\"";

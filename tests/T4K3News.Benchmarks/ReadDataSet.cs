@@ -69,7 +69,6 @@ public sealed class ReadDataSet
         var publication = new Publication { Id = 1, Name = "T4K3.news" };
         var tags = TagNames.Select((name, i) => new Tag { Id = i + 1, Name = name, Slug = name.ToLowerInvariant().Replace(' ', '-') }).ToList();
 
-        int takeawayId = 0, quoteId = 0, highlightId = 0;
         var articles = new List<Article>(ArticleCount);
         for (var number = 1; number <= ArticleCount; number++)
         {
@@ -95,15 +94,15 @@ public sealed class ReadDataSet
                 Version = 1,
             };
             for (var i = 0; i < 6; i++)
-                article.Takeaways.Add(new Takeaway { Id = ++takeawayId, ArticleId = number, Position = i, Text = Sentences(random, 110) });
+                article.Takeaways.Add(new Takeaway { Text = Sentences(random, 110) });
             for (var i = 0; i < 4; i++)
                 article.Quotes.Add(new Quote
                 {
-                    Id = ++quoteId, ArticleId = number, Position = i, Text = Sentences(random, 140),
+                    Text = Sentences(random, 140),
                     Speaker = Speakers[random.Next(Speakers.Length)], Context = Sentences(random, 90),
                 });
             for (var i = 0; i < 4; i++)
-                article.Highlights.Add(new Highlight { Id = ++highlightId, ArticleId = number, Position = i, Text = Sentences(random, 80) });
+                article.Highlights.Add(new Highlight { Text = Sentences(random, 80) });
             foreach (var tag in Distinct(random, 3, tags.Count, except: -1))
                 article.ArticleTags.Add(new ArticleTag { ArticleId = number, TagId = tag + 1 });
             var related = Distinct(random, 3, ArticleCount, except: number - 1);

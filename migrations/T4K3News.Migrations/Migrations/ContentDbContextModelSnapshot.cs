@@ -62,6 +62,10 @@ namespace T4K3News.Migrations.Migrations
                     b.Property<int?>("ImportedVersion")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Kicker")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<int>("PublicationId")
                         .HasColumnType("integer");
 
@@ -102,6 +106,61 @@ namespace T4K3News.Migrations.Migrations
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
+
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Callouts", "T4K3News.Content.Articles.Article.Callouts#Callout", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Body")
+                                .IsRequired();
+
+                            b1.Property<string>("Title")
+                                .IsRequired();
+
+                            b1
+                                .ToJson("Callouts")
+                                .HasColumnType("jsonb");
+                        });
+
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Highlights", "T4K3News.Content.Articles.Article.Highlights#Highlight", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Text")
+                                .IsRequired();
+
+                            b1
+                                .ToJson("Highlights")
+                                .HasColumnType("jsonb");
+                        });
+
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Quotes", "T4K3News.Content.Articles.Article.Quotes#Quote", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Context");
+
+                            b1.Property<string>("Speaker");
+
+                            b1.Property<string>("Text")
+                                .IsRequired();
+
+                            b1
+                                .ToJson("Quotes")
+                                .HasColumnType("jsonb");
+                        });
+
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Takeaways", "T4K3News.Content.Articles.Article.Takeaways#Takeaway", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Text")
+                                .IsRequired();
+
+                            b1
+                                .ToJson("Takeaways")
+                                .HasColumnType("jsonb");
+                        });
 
                     b.HasKey("Id");
 
@@ -171,97 +230,6 @@ namespace T4K3News.Migrations.Migrations
                     b.ToTable("ArticleTags");
                 });
 
-            modelBuilder.Entity("T4K3News.Content.Articles.Callout", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<int>("ArticleId")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasMaxLength(5000)
-                        .HasColumnType("character varying(5000)");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Title")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ArticleId", "Position");
-
-                    b.ToTable("Callouts");
-                });
-
-            modelBuilder.Entity("T4K3News.Content.Articles.Highlight", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<int>("ArticleId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ArticleId", "Position");
-
-                    b.ToTable("Highlights");
-                });
-
-            modelBuilder.Entity("T4K3News.Content.Articles.Quote", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<int>("ArticleId")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Context")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Speaker")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ArticleId", "Position");
-
-                    b.ToTable("Quotes");
-                });
-
             modelBuilder.Entity("T4K3News.Content.Articles.RelatedArticle", b =>
                 {
                     b.Property<int>("ArticleId")
@@ -281,32 +249,6 @@ namespace T4K3News.Migrations.Migrations
                         {
                             t.HasCheckConstraint("CK_RelatedArticles_NotSelf", "\"ArticleId\" <> \"RelatedArticleId\"");
                         });
-                });
-
-            modelBuilder.Entity("T4K3News.Content.Articles.Takeaway", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<int>("ArticleId")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ArticleId", "Position");
-
-                    b.ToTable("Takeaways");
                 });
 
             modelBuilder.Entity("T4K3News.Content.Audit.AuditEntry", b =>
@@ -574,33 +516,6 @@ namespace T4K3News.Migrations.Migrations
                     b.Navigation("Tag");
                 });
 
-            modelBuilder.Entity("T4K3News.Content.Articles.Callout", b =>
-                {
-                    b.HasOne("T4K3News.Content.Articles.Article", null)
-                        .WithMany("Callouts")
-                        .HasForeignKey("ArticleId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("T4K3News.Content.Articles.Highlight", b =>
-                {
-                    b.HasOne("T4K3News.Content.Articles.Article", null)
-                        .WithMany("Highlights")
-                        .HasForeignKey("ArticleId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("T4K3News.Content.Articles.Quote", b =>
-                {
-                    b.HasOne("T4K3News.Content.Articles.Article", null)
-                        .WithMany("Quotes")
-                        .HasForeignKey("ArticleId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("T4K3News.Content.Articles.RelatedArticle", b =>
                 {
                     b.HasOne("T4K3News.Content.Articles.Article", null)
@@ -618,15 +533,6 @@ namespace T4K3News.Migrations.Migrations
                     b.Navigation("Related");
                 });
 
-            modelBuilder.Entity("T4K3News.Content.Articles.Takeaway", b =>
-                {
-                    b.HasOne("T4K3News.Content.Articles.Article", null)
-                        .WithMany("Takeaways")
-                        .HasForeignKey("ArticleId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("T4K3News.Content.Tags.TagSlugHistory", b =>
                 {
                     b.HasOne("T4K3News.Content.Tags.Tag", null)
@@ -640,15 +546,7 @@ namespace T4K3News.Migrations.Migrations
                 {
                     b.Navigation("ArticleTags");
 
-                    b.Navigation("Callouts");
-
-                    b.Navigation("Highlights");
-
-                    b.Navigation("Quotes");
-
                     b.Navigation("RelatedArticles");
-
-                    b.Navigation("Takeaways");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using GraphQL.Types;
 using T4K3News.GraphQLServer.Filtering;
 using T4K3News.Api.Tags;
@@ -7,23 +8,38 @@ namespace T4K3News.Api.Articles;
 
 public static class ArticleFiltering
 {
-    public static readonly EntityFilter<Article> Filter = new EntityFilter<Article>()
-        .String("slug", a => a.Slug)
-        .String("title", a => a.Title)
-        .String("standfirst", a => a.Standfirst)
-        .String("body", a => a.Body)
-        .Enum<ArticleStatus, ArticleStatusOperationFilterInputType>("status", a => a.Status)
-        .DateTime("publishedAt", a => a.PublishedAt)
-        .DateTime("createdAt", a => a.CreatedAt)
-        .DateTime("updatedAt", a => a.UpdatedAt)
-        .List<Content.Tags.Tag, TagListFilterInputType>("tags", a => a.ArticleTags.Select(t => t.Tag), TagFiltering.Filter);
+    public static readonly EntityFilter<Article> Filter = new();
+    public static readonly EntitySort<Article> Sort = new();
 
-    public static readonly EntitySort<Article> Sort = new EntitySort<Article>()
-        .By("title", a => a.Title)
-        .By("slug", a => a.Slug)
-        .By("publishedAt", a => a.PublishedAt)
-        .By("createdAt", a => a.CreatedAt)
-        .By("updatedAt", a => a.UpdatedAt);
+    static ArticleFiltering()
+    {
+        // Every field once: what clients filter on, and order by where it says so; named as the article's fields are.
+        Text(a => a.Slug, ordered: true);
+        Text(a => a.Title, ordered: true);
+        Text(a => a.Standfirst);
+        Text(a => a.Body);
+        Filter.Enum<ArticleStatus, ArticleStatusOperationFilterInputType>(ArticleFields.NameOf(nameof(Article.Status)), a => a.Status);
+        Time(a => a.PublishedAt);
+        Time(a => a.CreatedAt);
+        Time(a => a.UpdatedAt);
+        Filter.List<Content.Tags.Tag, TagListFilterInputType>("tags", a => a.ArticleTags.Select(t => t.Tag), TagFiltering.Filter);
+    }
+
+    private static void Text(Expression<Func<Article, string?>> field, bool ordered = false)
+    {
+        Filter.String(NameOf(field), field);
+        if (ordered)
+            Sort.By(NameOf(field), field);
+    }
+
+    private static void Time(Expression<Func<Article, DateTime?>> field)
+    {
+        Filter.DateTime(NameOf(field), field);
+        Sort.By(NameOf(field), field);
+    }
+
+    private static string NameOf(LambdaExpression field) =>
+        ArticleFields.NameOf(((MemberExpression)(field.Body is UnaryExpression convert ? convert.Operand : field.Body)).Member.Name);
 
     /// <summary>Newest first unless the client orders otherwise; the id keeps pages stable among equal times.</summary>
     public static IQueryable<Article> Apply(IQueryable<Article> articles, object? where, IEnumerable<object?>? order)

@@ -24,11 +24,6 @@ public sealed class ArticleLoaders
             return await db.Publications.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
         }, null!);
 
-        Takeaways = PartsLoader<Takeaway>(databases);
-        Quotes = PartsLoader<Quote>(databases);
-        Highlights = PartsLoader<Highlight>(databases);
-        Callouts = PartsLoader<Callout>(databases);
-
         Tags = new(async (ids, ct) =>
         {
             await using var db = await databases.CreateDbContextAsync(ct);
@@ -64,24 +59,11 @@ public sealed class ArticleLoaders
 
     public BatchLoader<int, Article?> ById { get; }
     public BatchLoader<int, Publication> Publications { get; }
-    public BatchLoader<int, IReadOnlyList<Takeaway>> Takeaways { get; }
-    public BatchLoader<int, IReadOnlyList<Quote>> Quotes { get; }
-    public BatchLoader<int, IReadOnlyList<Highlight>> Highlights { get; }
-    public BatchLoader<int, IReadOnlyList<Callout>> Callouts { get; }
     public BatchLoader<int, IReadOnlyList<Tag>> Tags { get; }
     public BatchLoader<int, IReadOnlyList<Article>> Related { get; }
 
     /// <summary>Revisions by id, for editors; nobody else sees any.</summary>
     public BatchLoader<int, ArticleRevision?> Revisions { get; }
-
-    private static BatchLoader<int, IReadOnlyList<TPart>> PartsLoader<TPart>(IDbContextFactory<ContentDbContext> databases)
-        where TPart : class, IArticlePart =>
-        new(async (ids, ct) =>
-        {
-            await using var db = await databases.CreateDbContextAsync(ct);
-            var parts = await db.Set<TPart>().Where(p => ids.Contains(p.ArticleId)).OrderBy(p => p.Position).ToListAsync(ct);
-            return Group(parts, p => p.ArticleId, p => p);
-        }, []);
 
     private static IReadOnlyDictionary<int, IReadOnlyList<TValue>> Group<TRow, TValue>(IEnumerable<TRow> rows, Func<TRow, int> key, Func<TRow, TValue> value) =>
         rows.GroupBy(key).ToDictionary(g => g.Key, g => (IReadOnlyList<TValue>)g.Select(value).ToList());

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Reflection;
 using GraphQL;
 using GraphQL.Types;
 using T4K3News.Api.Editing;
@@ -22,8 +24,12 @@ public static class ArticleMutations
                 return await context.RunAsync(Roles.Editor, input.Slug ?? input.Title, actor =>
                 {
                     var (tagIds, relatedIds, idErrors) = DecodeIds(input.TagIds, input.RelatedArticleIds);
-                    var draft = new ArticleSnapshot(input.Slug ?? Slug.From(input.Title), ArticleStatus.Draft, null, input.ToContent(), tagIds ?? [], relatedIds ?? []);
-                    return Editor(context).CreateAsync(draft, actor, context.CancellationToken, idErrors);
+                    return Editor(context).CreateAsync(article =>
+                    {
+                        Write(input, article, tagIds, relatedIds);
+                        if (input.Slug is null)
+                            article.Slug = Slug.From(article.Title);
+                    }, actor, context.CancellationToken, idErrors);
                 });
             });
 
@@ -38,8 +44,11 @@ public static class ArticleMutations
                     var (tagIds, relatedIds, idErrors) = DecodeIds(input.TagIds, input.RelatedArticleIds);
                     if (!MutationRunner.TryDecodeId(input.Id, ArticleType.TypeName, out var id))
                         return Task.FromResult(EditResult<Article>.Failure(MutationRunner.UnknownId(input.Id, ArticleType.TypeName)));
-                    return Editor(context).ChangeAsync(id, input.ExpectedVersion, actor,
-                        current => EditResult<ArticleSnapshot>.Success(input.ApplyTo(current, tagIds, relatedIds)), context.CancellationToken, idErrors);
+                    return Editor(context).ChangeAsync(id, input.ExpectedVersion, actor, article =>
+                    {
+                        Write(input, article, tagIds, relatedIds);
+                        return [];
+                    }, context.CancellationToken, idErrors);
                 });
             });
 
@@ -94,6 +103,16 @@ public static class ArticleMutations
             ? write(id, actor)
             : Task.FromResult(EditResult<Article>.Failure(MutationRunner.UnknownId(articleId, ArticleType.TypeName))));
 
+    /// <summary>Writes an input onto an article: its fields by name (see <see cref="ArticleFields.Apply"/>), its tags and related articles by id.</summary>
+    private static void Write(object input, Article article, List<int>? tagIds, List<int>? relatedIds)
+    {
+        ArticleFields.Apply(input, article);
+        if (tagIds is not null)
+            article.SetTags(tagIds);
+        if (relatedIds is not null)
+            article.SetRelatedArticles(relatedIds);
+    }
+
     private static (List<int>? TagIds, List<int>? RelatedIds, List<EditError> Errors) DecodeIds(List<string>? tagIds, List<string>? relatedIds)
     {
         var errors = new List<EditError>();
@@ -119,29 +138,18 @@ public static class ArticleMutations
     private static ArticleEditor Editor(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<ArticleEditor>();
 }
 
-public sealed record HeroImageInput
-{
-    public string? AltText { get; init; }
-    public string? Caption { get; init; }
-}
-
-public sealed record QuoteInput
-{
-    public string Text { get; init; } = "";
-    public string? Speaker { get; init; }
-    public string? Context { get; init; }
-}
-
-public sealed record CalloutInput
-{
-    public string Title { get; init; } = "";
-    public string Body { get; init; } = "";
-}
+// The inputs are records, so that a client can only ever set what they declare (never an id, a version or the
+// workflow's fields); their fields land on the article's fields of the same name (ArticleFields.Apply), and their GraphQL
+// types are read from them. A field described nowhere here has the description of the article's field of its name.
 
 public sealed record CreateArticleInput
 {
+    public string? Kicker { get; init; }
     public string Title { get; init; } = "";
+
+    [Description("Lowercase words joined by hyphens; derived from the title when a draft is created without one.")]
     public string? Slug { get; init; }
+
     public string Standfirst { get; init; } = "";
     public HeroImageInput? HeroImage { get; init; }
     public string? BodyHeading { get; init; }
@@ -149,33 +157,27 @@ public sealed record CreateArticleInput
     public string? Analysis { get; init; }
     public string? ClosingLine { get; init; }
     public List<string>? Takeaways { get; init; }
-    public List<QuoteInput>? Quotes { get; init; }
+    public List<Quote>? Quotes { get; init; }
     public List<string>? Highlights { get; init; }
-    public List<CalloutInput>? Callouts { get; init; }
-    public List<string>? TagIds { get; init; }
-    public List<string>? RelatedArticleIds { get; init; }
+    public List<Callout>? Callouts { get; init; }
 
-    public ArticleContent ToContent() => new()
-    {
-        Title = Title,
-        Standfirst = Standfirst,
-        HeroImageAltText = HeroImage?.AltText,
-        HeroImageCaption = HeroImage?.Caption,
-        BodyHeading = BodyHeading,
-        Body = Body,
-        Analysis = Analysis,
-        ClosingLine = ClosingLine,
-        Takeaways = Takeaways ?? [],
-        Quotes = Quotes?.Select(q => new QuoteContent(q.Text, q.Speaker, q.Context)).ToList() ?? [],
-        Highlights = Highlights ?? [],
-        Callouts = Callouts?.Select(c => new CalloutContent(c.Title, c.Body)).ToList() ?? [],
-    };
+    [Id]
+    public List<string>? TagIds { get; init; }
+
+    [Id]
+    public List<string>? RelatedArticleIds { get; init; }
 }
 
+/// <summary>Every field but the id and version is optional: null leaves the field as it is.</summary>
 public sealed record UpdateArticleInput
 {
+    [Id]
     public string Id { get; init; } = "";
+
+    [Description("The version your change is based on.")]
     public int ExpectedVersion { get; init; }
+
+    public string? Kicker { get; init; }
     public string? Title { get; init; }
     public string? Slug { get; init; }
     public string? Standfirst { get; init; }
@@ -185,33 +187,22 @@ public sealed record UpdateArticleInput
     public string? Analysis { get; init; }
     public string? ClosingLine { get; init; }
     public List<string>? Takeaways { get; init; }
-    public List<QuoteInput>? Quotes { get; init; }
+    public List<Quote>? Quotes { get; init; }
     public List<string>? Highlights { get; init; }
-    public List<CalloutInput>? Callouts { get; init; }
-    public List<string>? TagIds { get; init; }
-    public List<string>? RelatedArticleIds { get; init; }
+    public List<Callout>? Callouts { get; init; }
 
-    public ArticleSnapshot ApplyTo(ArticleSnapshot current, List<int>? tagIds, List<int>? relatedIds) => current with
-    {
-        Slug = Slug ?? current.Slug,
-        TagIds = tagIds ?? current.TagIds,
-        RelatedArticleIds = relatedIds ?? current.RelatedArticleIds,
-        Content = current.Content with
-        {
-            Title = Title ?? current.Content.Title,
-            Standfirst = Standfirst ?? current.Content.Standfirst,
-            HeroImageAltText = HeroImage is null ? current.Content.HeroImageAltText : HeroImage.AltText,
-            HeroImageCaption = HeroImage is null ? current.Content.HeroImageCaption : HeroImage.Caption,
-            BodyHeading = BodyHeading ?? current.Content.BodyHeading,
-            Body = Body ?? current.Content.Body,
-            Analysis = Analysis ?? current.Content.Analysis,
-            ClosingLine = ClosingLine ?? current.Content.ClosingLine,
-            Takeaways = Takeaways ?? current.Content.Takeaways,
-            Quotes = Quotes?.Select(q => new QuoteContent(q.Text, q.Speaker, q.Context)).ToList() ?? current.Content.Quotes,
-            Highlights = Highlights ?? current.Content.Highlights,
-            Callouts = Callouts?.Select(c => new CalloutContent(c.Title, c.Body)).ToList() ?? current.Content.Callouts,
-        },
-    };
+    [Id]
+    public List<string>? TagIds { get; init; }
+
+    [Id]
+    public List<string>? RelatedArticleIds { get; init; }
+}
+
+/// <summary>Sets both texts of the hero image (a missing one is cleared).</summary>
+public sealed record HeroImageInput
+{
+    public string? AltText { get; init; }
+    public string? Caption { get; init; }
 }
 
 public sealed record PublishArticleInput
@@ -234,87 +225,45 @@ public sealed record RestoreArticleRevisionInput
     public int ExpectedVersion { get; init; }
 }
 
-public sealed class HeroImageInputType : InputObjectGraphType<HeroImageInput>
+/// <summary>An article input's GraphQL type, read from its record; its nested records are input types of their own.</summary>
+public abstract class ArticleInputType<TInput> : AutoRegisteringInputObjectGraphType<TInput>
 {
-    public HeroImageInputType()
+    private static readonly Dictionary<Type, Type> Parts = new()
     {
-        Name = "HeroImageInput";
-        Field<StringGraphType>("altText");
-        Field<StringGraphType>("caption");
+        [typeof(HeroImageInput)] = typeof(AutoRegisteringInputObjectGraphType<HeroImageInput>),
+        [typeof(Quote)] = typeof(QuoteInputType),
+        [typeof(Callout)] = typeof(CalloutInputType),
+    };
+
+    protected override FieldType? CreateField(MemberInfo memberInfo)
+    {
+        var field = base.CreateField(memberInfo);
+        if (field is not null)
+            field.Description ??= typeof(Article).GetProperty(memberInfo.Name)?.Description();
+        return field;
+    }
+
+    protected override TypeInformation GetTypeInformation(MemberInfo memberInfo)
+    {
+        var type = base.GetTypeInformation(memberInfo);
+        if (Parts.TryGetValue(type.Type, out var graphType))
+            type.GraphType = graphType;
+        return type;
     }
 }
 
-public sealed class QuoteInputType : InputObjectGraphType<QuoteInput>
+public sealed class CreateArticleInputType : ArticleInputType<CreateArticleInput>;
+
+public sealed class UpdateArticleInputType : ArticleInputType<UpdateArticleInput>;
+
+public sealed class QuoteInputType : AutoRegisteringInputObjectGraphType<Quote>
 {
-    public QuoteInputType()
-    {
-        Name = "QuoteInput";
-        Field<NonNullGraphType<StringGraphType>>("text");
-        Field<StringGraphType>("speaker");
-        Field<StringGraphType>("context");
-    }
+    public QuoteInputType() => Name = "QuoteInput";
 }
 
-public sealed class CalloutInputType : InputObjectGraphType<CalloutInput>
+public sealed class CalloutInputType : AutoRegisteringInputObjectGraphType<Callout>
 {
-    public CalloutInputType()
-    {
-        Name = "CalloutInput";
-        Field<NonNullGraphType<StringGraphType>>("title");
-        Field<NonNullGraphType<StringGraphType>>("body");
-    }
-}
-
-/// <summary>The editable fields, shared by the create and update inputs; on update every one is optional.</summary>
-internal static class ArticleInputFields
-{
-    public static void Add<T>(InputObjectGraphType<T> type, bool forCreate)
-    {
-        if (forCreate)
-        {
-            type.Field<NonNullGraphType<StringGraphType>>("title");
-            type.Field<NonNullGraphType<StringGraphType>>("standfirst");
-            type.Field<NonNullGraphType<StringGraphType>>("body").Description("Paragraphs separated by a blank line.");
-        }
-        else
-        {
-            type.Field<StringGraphType>("title");
-            type.Field<StringGraphType>("standfirst");
-            type.Field<StringGraphType>("body").Description("Paragraphs separated by a blank line.");
-        }
-
-        type.Field<StringGraphType>("slug").Description("Lowercase words joined by hyphens; derived from the title when a draft is created without one.");
-        type.Field<HeroImageInputType>("heroImage");
-        type.Field<StringGraphType>("bodyHeading");
-        type.Field<StringGraphType>("analysis");
-        type.Field<StringGraphType>("closingLine");
-        type.Field<ListGraphType<NonNullGraphType<StringGraphType>>>("takeaways");
-        type.Field<ListGraphType<NonNullGraphType<QuoteInputType>>>("quotes");
-        type.Field<ListGraphType<NonNullGraphType<StringGraphType>>>("highlights");
-        type.Field<ListGraphType<NonNullGraphType<CalloutInputType>>>("callouts");
-        type.Field<ListGraphType<NonNullGraphType<IdGraphType>>>("tagIds");
-        type.Field<ListGraphType<NonNullGraphType<IdGraphType>>>("relatedArticleIds");
-    }
-}
-
-public sealed class CreateArticleInputType : InputObjectGraphType<CreateArticleInput>
-{
-    public CreateArticleInputType()
-    {
-        Name = "CreateArticleInput";
-        ArticleInputFields.Add(this, forCreate: true);
-    }
-}
-
-public sealed class UpdateArticleInputType : InputObjectGraphType<UpdateArticleInput>
-{
-    public UpdateArticleInputType()
-    {
-        Name = "UpdateArticleInput";
-        Field<NonNullGraphType<IdGraphType>>("id");
-        Field<NonNullGraphType<IntGraphType>>("expectedVersion").Description("The version your change is based on.");
-        ArticleInputFields.Add(this, forCreate: false);
-    }
+    public CalloutInputType() => Name = "CalloutInput";
 }
 
 public sealed class PublishArticleInputType : InputObjectGraphType<PublishArticleInput>

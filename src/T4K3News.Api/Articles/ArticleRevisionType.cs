@@ -22,7 +22,7 @@ public sealed class ArticleRevisionType : ObjectGraphType<ArticleRevision>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("changedFields")
             .Description("The fields this write changed, as the schema names them; [\"created\"] for the first revision.")
             .Resolve(c => c.Source.ChangedFields);
-        Field<NonNullGraphType<StringGraphType>>("title").Resolve(c => ArticleSnapshot.FromJson(c.Source.Snapshot).Content.Title);
+        Field<NonNullGraphType<StringGraphType>>("title").Resolve(c => ArticleSnapshot.FromJson(c.Source.Snapshot).Title ?? "");
         Field<NonNullGraphType<StringGraphType>>("snapshot").Description("The full snapshot as JSON.").Resolve(c => c.Source.Snapshot);
     }
 }

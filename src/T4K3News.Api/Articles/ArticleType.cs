@@ -1,3 +1,4 @@
+using System.Reflection;
 using GraphQL;
 using GraphQL.Types;
 using T4K3News.GraphQLServer;
@@ -7,35 +8,23 @@ using T4K3News.Content.Publications;
 
 namespace T4K3News.Api.Articles;
 
+/// <summary>An article as <see cref="Article"/> declares it, its doc comments the descriptions, with its links and revisions.</summary>
 public sealed class ArticleType : AutoRegisteringObjectGraphType<Article>
 {
     public const string TypeName = "Article";
 
     public ArticleType()
         : base(
+            // The server's bookkeeping, and what the fields below show in another shape.
             a => a.Id, a => a.PublicationId, a => a.Publication, a => a.HeroImageAltText, a => a.HeroImageCaption,
-            a => a.SourceFile, a => a.SourceHash, a => a.ImportedVersion,
-            a => a.Takeaways, a => a.Quotes, a => a.Highlights, a => a.Callouts, a => a.ArticleTags, a => a.RelatedArticles)
+            a => a.SourceFile, a => a.SourceHash, a => a.ImportedVersion, a => a.ArticleTags, a => a.RelatedArticles)
     {
         this.ImplementNode(TypeName, article => article.Id);
-        Description = "A news article: its text, its ordered parts and where it stands in the publishing workflow.";
 
         Field<HeroImageType>("heroImage")
             .Description("The image at the top of the article; null when it has none.")
             .Resolve(c => c.Source.HeroImageAltText is null && c.Source.HeroImageCaption is null ? null : c.Source);
         Field<NonNullGraphType<PublicationType>>("publication").Resolve(c => Loaders(c).Publications.Load(c.Source.PublicationId));
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<TakeawayType>>>>("takeaways")
-            .Description("Key takeaways, in order.")
-            .Resolve(c => Loaders(c).Takeaways.Load(c.Source.Id));
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<QuoteType>>>>("quotes")
-            .Description("Quotes with their editorial context, in order.")
-            .Resolve(c => Loaders(c).Quotes.Load(c.Source.Id));
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<HighlightType>>>>("highlights")
-            .Description("Highlights, in order.")
-            .Resolve(c => Loaders(c).Highlights.Load(c.Source.Id));
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CalloutType>>>>("callouts")
-            .Description("Titled boxes such as a \"rising risks\" box, in order.")
-            .Resolve(c => Loaders(c).Callouts.Load(c.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TagType>>>>("tags")
             .Description("The article's tags, by name.")
             .Resolve(c => Loaders(c).Tags.Load(c.Source.Id));
@@ -43,6 +32,15 @@ public sealed class ArticleType : AutoRegisteringObjectGraphType<Article>
             .Description("Related articles the caller may see, in the editor's order.")
             .Resolve(c => Loaders(c).Related.Load(c.Source.Id));
         ArticleRevisionFields.Register(this);
+    }
+
+    /// <summary>The ordered lists' items are objects (takeaways { text }), read from the article's own row: no loader.</summary>
+    protected override TypeInformation GetTypeInformation(MemberInfo memberInfo)
+    {
+        var type = base.GetTypeInformation(memberInfo);
+        if (type.IsList && type.Type.IsClass && type.Type != typeof(string))
+            type.GraphType = typeof(AutoRegisteringObjectGraphType<>).MakeGenericType(type.Type);
+        return type;
     }
 
     private static ArticleLoaders Loaders(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<ArticleLoaders>();
@@ -53,6 +51,7 @@ public sealed class HeroImageType : ObjectGraphType<Article>
     public HeroImageType()
     {
         Name = "HeroImage";
+        Description = "The image at the top of an article.";
         Field<StringGraphType>("altText").Description("Text for readers who cannot see the image.").Resolve(c => c.Source.HeroImageAltText);
         Field<StringGraphType>("caption").Resolve(c => c.Source.HeroImageCaption);
     }
@@ -67,27 +66,6 @@ public sealed class PublicationType : AutoRegisteringObjectGraphType<Publication
         this.ImplementNode(TypeName, publication => publication.Id);
         Description = "The site an article appears on.";
     }
-}
-
-public sealed class TakeawayType : AutoRegisteringObjectGraphType<Takeaway>
-{
-    public TakeawayType() : base(t => t.Id, t => t.ArticleId, t => t.Position) => Description = "One key takeaway.";
-}
-
-public sealed class QuoteType : AutoRegisteringObjectGraphType<Quote>
-{
-    public QuoteType() : base(q => q.Id, q => q.ArticleId, q => q.Position) =>
-        Description = "A quoted sentence; speaker is known only when the text names one, context is the editor's line about it.";
-}
-
-public sealed class HighlightType : AutoRegisteringObjectGraphType<Highlight>
-{
-    public HighlightType() : base(h => h.Id, h => h.ArticleId, h => h.Position) => Description = "One highlight.";
-}
-
-public sealed class CalloutType : AutoRegisteringObjectGraphType<Callout>
-{
-    public CalloutType() : base(c => c.Id, c => c.ArticleId, c => c.Position) => Description = "A titled box beside the article.";
 }
 
 public sealed class ArticlesEdgeType() : EdgeType<Article, ArticleType>("ArticlesEdge");

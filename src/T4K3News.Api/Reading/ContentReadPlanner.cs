@@ -369,8 +369,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
     }
 
     /// <summary>System.Text.Json's form of a UTC DateTime: seconds, then only the fraction's significant digits, then Z.</summary>
-    private static string IsoTime(string column) =>
-        $"""(to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || coalesce('.' || nullif(rtrim(to_char({column} AT TIME ZONE 'UTC', 'US'), '0'), ''), '') || 'Z')""";
+    private static string IsoTime(string column) => $"((to_json({column} AT TIME ZONE 'UTC') #>> '{{}}') || 'Z')";
 
     private string? EnumName(IProperty property, EnumerationGraphType enumType, string column)
     {

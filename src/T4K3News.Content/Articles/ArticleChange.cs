@@ -3,9 +3,8 @@ using System.Text.Json;
 namespace T4K3News.Content.Articles;
 
 /// <summary>
-/// A committed write to an article, as subscribers hear of it. <see cref="ContentDbContext"/> announces one with
-/// PostgreSQL's NOTIFY for every revision it stores and every article it deletes, inside the write's transaction: so it
-/// reaches every server instance listening on <see cref="Channel"/>, and only once, and only if the write commits.
+/// A committed write to an article, as subscribers hear of it: announced by <see cref="ArticleWrite"/> for every
+/// revision it stores and every article it deletes.
 /// </summary>
 public sealed record ArticleChange(int ArticleId, int Version, IReadOnlyList<string> ChangedFields, string Author, bool Deleted)
 {

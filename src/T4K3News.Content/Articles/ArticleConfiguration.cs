@@ -3,27 +3,6 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace T4K3News.Content.Articles;
 
-public static class ArticleLimits
-{
-    public const int Slug = 200;
-    public const int Title = 300;
-    public const int Standfirst = 1_000;
-    public const int HeroImageAltText = 500;
-    public const int HeroImageCaption = 1_000;
-    public const int BodyHeading = 300;
-    public const int Body = 100_000;
-    public const int Analysis = 20_000;
-    public const int ClosingLine = 1_000;
-    public const int ListItem = 1_000;
-    public const int CalloutTitle = 300;
-    public const int CalloutBody = 5_000;
-    public const int Speaker = 200;
-    public const int ItemsPerList = 50;
-
-    /// <summary>The seed document's file name, for imported articles.</summary>
-    public const int SourceFile = 260;
-}
-
 internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
 {
     public void Configure(EntityTypeBuilder<Article> article)
@@ -33,66 +12,17 @@ internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         article.HasIndex(a => new { a.Status, a.PublishedAt });
         article.HasIndex(a => a.SourceFile).IsUnique();
 
-        article.Property(a => a.Slug).HasMaxLength(ArticleLimits.Slug);
-        article.Property(a => a.Title).HasMaxLength(ArticleLimits.Title);
-        article.Property(a => a.Standfirst).HasMaxLength(ArticleLimits.Standfirst);
-        article.Property(a => a.HeroImageAltText).HasMaxLength(ArticleLimits.HeroImageAltText);
-        article.Property(a => a.HeroImageCaption).HasMaxLength(ArticleLimits.HeroImageCaption);
-        article.Property(a => a.BodyHeading).HasMaxLength(ArticleLimits.BodyHeading);
-        article.Property(a => a.Body).HasMaxLength(ArticleLimits.Body);
-        article.Property(a => a.Analysis).HasMaxLength(ArticleLimits.Analysis);
-        article.Property(a => a.ClosingLine).HasMaxLength(ArticleLimits.ClosingLine);
-        article.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
+        // Lengths come from the properties' [MaxLength].
+        article.Property(a => a.Status).HasConversion<string>().HasMaxLength(ArticleLimits.Status);
         article.Property(a => a.Version).IsConcurrencyToken();
-        article.Property(a => a.SourceFile).HasMaxLength(ArticleLimits.SourceFile);
-        article.Property(a => a.SourceHash).HasMaxLength(64);
 
         article.HasOne(a => a.Publication).WithMany().OnDelete(DeleteBehavior.Restrict);
-        article.HasMany(a => a.Takeaways).WithOne().HasForeignKey(t => t.ArticleId).OnDelete(DeleteBehavior.Cascade);
-        article.HasMany(a => a.Quotes).WithOne().HasForeignKey(q => q.ArticleId).OnDelete(DeleteBehavior.Cascade);
-        article.HasMany(a => a.Highlights).WithOne().HasForeignKey(h => h.ArticleId).OnDelete(DeleteBehavior.Cascade);
-        article.HasMany(a => a.Callouts).WithOne().HasForeignKey(c => c.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        article.ComplexCollection(a => a.Takeaways, list => list.ToJson());
+        article.ComplexCollection(a => a.Quotes, list => list.ToJson());
+        article.ComplexCollection(a => a.Highlights, list => list.ToJson());
+        article.ComplexCollection(a => a.Callouts, list => list.ToJson());
         article.HasMany(a => a.ArticleTags).WithOne().HasForeignKey(t => t.ArticleId).OnDelete(DeleteBehavior.Cascade);
         article.HasMany(a => a.RelatedArticles).WithOne().HasForeignKey(r => r.ArticleId).OnDelete(DeleteBehavior.Cascade);
-    }
-}
-
-internal sealed class TakeawayConfiguration : IEntityTypeConfiguration<Takeaway>
-{
-    public void Configure(EntityTypeBuilder<Takeaway> takeaway)
-    {
-        takeaway.HasIndex(t => new { t.ArticleId, t.Position });
-        takeaway.Property(t => t.Text).HasMaxLength(ArticleLimits.ListItem);
-    }
-}
-
-internal sealed class QuoteConfiguration : IEntityTypeConfiguration<Quote>
-{
-    public void Configure(EntityTypeBuilder<Quote> quote)
-    {
-        quote.HasIndex(q => new { q.ArticleId, q.Position });
-        quote.Property(q => q.Text).HasMaxLength(ArticleLimits.ListItem);
-        quote.Property(q => q.Speaker).HasMaxLength(ArticleLimits.Speaker);
-        quote.Property(q => q.Context).HasMaxLength(ArticleLimits.ListItem);
-    }
-}
-
-internal sealed class HighlightConfiguration : IEntityTypeConfiguration<Highlight>
-{
-    public void Configure(EntityTypeBuilder<Highlight> highlight)
-    {
-        highlight.HasIndex(h => new { h.ArticleId, h.Position });
-        highlight.Property(h => h.Text).HasMaxLength(ArticleLimits.ListItem);
-    }
-}
-
-internal sealed class CalloutConfiguration : IEntityTypeConfiguration<Callout>
-{
-    public void Configure(EntityTypeBuilder<Callout> callout)
-    {
-        callout.HasIndex(c => new { c.ArticleId, c.Position });
-        callout.Property(c => c.Title).HasMaxLength(ArticleLimits.CalloutTitle);
-        callout.Property(c => c.Body).HasMaxLength(ArticleLimits.CalloutBody);
     }
 }
 

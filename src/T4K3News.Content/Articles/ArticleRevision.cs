@@ -16,17 +16,6 @@ public sealed class ArticleRevision
     public List<string> ChangedFields { get; set; } = [];
     public required string Author { get; set; }
     public DateTime CreatedAt { get; set; }
-
-    /// <summary>The revision for a write that just gave <paramref name="article"/> its new version and update time.</summary>
-    public static ArticleRevision Of(Article article, ArticleSnapshot after, ArticleSnapshot? before, string author) => new()
-    {
-        ArticleId = article.Id,
-        Version = article.Version,
-        Snapshot = after.ToJson(),
-        ChangedFields = after.ChangedFrom(before).ToList(),
-        Author = author,
-        CreatedAt = article.UpdatedAt,
-    };
 }
 
 internal sealed class ArticleRevisionConfiguration : IEntityTypeConfiguration<ArticleRevision>

@@ -1,81 +1,73 @@
+using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace T4K3News.Content.Articles;
 
-/// <summary>Everything a revision keeps of an article, and what a restore brings back.</summary>
-public sealed record ArticleSnapshot(
-    string Slug,
-    ArticleStatus Status,
-    DateTime? PublishedAt,
-    ArticleContent Content,
-    IReadOnlyList<int> TagIds,
-    IReadOnlyList<int> RelatedArticleIds)
+/// <summary>
+/// Everything a revision keeps of an article, as JSON: its status and publication time, every field editors write (as
+/// <see cref="ArticleFields"/> declares them), its tags (their ids, as a set) and its related articles (their ids, in
+/// order). What a restore brings back, and what tells which fields a write changed.
+/// </summary>
+public sealed class ArticleSnapshot
 {
+    private const string TagIdsKey = "tagIds";
+    private const string RelatedArticleIdsKey = "relatedArticleIds";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly IReadOnlyList<int> tagIds = Normalised(TagIds);
+    /// <summary>The editable fields, and the workflow's two, in the article's declaration order.</summary>
+    private static readonly IReadOnlyList<PropertyInfo> Kept = ArticleFields.Declared(typeof(Article))
+        .Where(p => p.Name is nameof(Article.Status) or nameof(Article.PublishedAt) || ArticleFields.Editable.Any(f => f.Property.Name == p.Name))
+        .ToList();
 
-    /// <summary>An article's tags are a set: kept in id order without repeats, so the same tags sent in another order are no change.</summary>
-    public IReadOnlyList<int> TagIds
+    private static readonly IReadOnlyList<string> Keys = [.. Kept.Select(p => ArticleFields.NameOf(p.Name)), TagIdsKey, RelatedArticleIdsKey];
+
+    /// <summary>Fields the schema shows under another name: the hero image's texts are one object, the links are lists of objects.</summary>
+    private static readonly Dictionary<string, string> SchemaNames = new()
     {
-        get => tagIds;
-        init => tagIds = Normalised(value);
+        [ArticleFields.NameOf(nameof(Article.HeroImageAltText))] = "heroImage",
+        [ArticleFields.NameOf(nameof(Article.HeroImageCaption))] = "heroImage",
+        [TagIdsKey] = "tags",
+        [RelatedArticleIdsKey] = "relatedArticles",
+    };
+
+    private readonly JsonObject json;
+
+    private ArticleSnapshot(JsonObject json) => this.json = json;
+
+    /// <summary>Reads a loaded article; its tags and related links must be loaded.</summary>
+    public static ArticleSnapshot Of(Article article)
+    {
+        var json = new JsonObject();
+        foreach (var property in Kept)
+            json[ArticleFields.NameOf(property.Name)] = JsonSerializer.SerializeToNode(property.GetValue(article), property.PropertyType, Json);
+        // Tags are a set: the same tags in another order are no change.
+        json[TagIdsKey] = JsonSerializer.SerializeToNode(article.ArticleTags.Select(t => t.TagId).Distinct().Order().ToList(), Json);
+        json[RelatedArticleIdsKey] = JsonSerializer.SerializeToNode(article.RelatedArticles.OrderBy(r => r.Position).Select(r => r.RelatedArticleId).ToList(), Json);
+        return new(json);
     }
 
-    /// <summary>Reads a loaded article; its parts, tags and related links must be loaded.</summary>
-    public static ArticleSnapshot Of(Article article) => new(
-        article.Slug,
-        article.Status,
-        article.PublishedAt,
-        new ArticleContent
-        {
-            Title = article.Title,
-            Standfirst = article.Standfirst,
-            HeroImageAltText = article.HeroImageAltText,
-            HeroImageCaption = article.HeroImageCaption,
-            BodyHeading = article.BodyHeading,
-            Body = article.Body,
-            Analysis = article.Analysis,
-            ClosingLine = article.ClosingLine,
-            Takeaways = article.Takeaways.OrderBy(t => t.Position).Select(t => t.Text).ToList(),
-            Quotes = article.Quotes.OrderBy(q => q.Position).Select(q => new QuoteContent(q.Text, q.Speaker, q.Context)).ToList(),
-            Highlights = article.Highlights.OrderBy(h => h.Position).Select(h => h.Text).ToList(),
-            Callouts = article.Callouts.OrderBy(c => c.Position).Select(c => new CalloutContent(c.Title, c.Body)).ToList(),
-        },
-        article.ArticleTags.Select(t => t.TagId).ToList(),
-        article.RelatedArticles.OrderBy(r => r.Position).Select(r => r.RelatedArticleId).ToList());
+    public static ArticleSnapshot FromJson(string json) => new(JsonNode.Parse(json)!.AsObject());
 
-    private static IReadOnlyList<int> Normalised(IReadOnlyList<int> tagIds) => tagIds.Distinct().Order().ToList();
+    public string ToJson() => json.ToJsonString(Json);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string? Title => (string?)json[ArticleFields.NameOf(nameof(Article.Title))];
 
-    public static ArticleSnapshot FromJson(string json) => JsonSerializer.Deserialize<ArticleSnapshot>(json, Json)!;
+    public IReadOnlyList<int> TagIds => json[TagIdsKey].Deserialize<List<int>>(Json) ?? [];
+
+    public IReadOnlyList<int> RelatedArticleIds => json[RelatedArticleIdsKey].Deserialize<List<int>>(Json) ?? [];
 
     /// <summary>The names (as the GraphQL schema spells them) of the fields that differ from <paramref name="before"/>.</summary>
-    public IReadOnlyList<string> ChangedFrom(ArticleSnapshot? before)
+    public IReadOnlyList<string> ChangedFrom(ArticleSnapshot before) =>
+        Keys.Where(key => !JsonNode.DeepEquals(json[key], before.json[key])).Select(key => SchemaNames.GetValueOrDefault(key, key)).Distinct().ToList();
+
+    /// <summary>Sets the article's editable fields as the snapshot has them; a field the snapshot does not know (it is newer) stays.</summary>
+    public void RestoreFieldsOf(Article article)
     {
-        if (before is null)
-            return ["created"];
-        var (a, b) = (before.Content, Content);
-        var changes = new (string Field, bool Changed)[]
+        foreach (var field in ArticleFields.Editable)
         {
-            ("slug", before.Slug != Slug),
-            ("status", before.Status != Status),
-            ("publishedAt", before.PublishedAt != PublishedAt),
-            ("title", a.Title != b.Title),
-            ("standfirst", a.Standfirst != b.Standfirst),
-            ("heroImage", a.HeroImageAltText != b.HeroImageAltText || a.HeroImageCaption != b.HeroImageCaption),
-            ("bodyHeading", a.BodyHeading != b.BodyHeading),
-            ("body", a.Body != b.Body),
-            ("analysis", a.Analysis != b.Analysis),
-            ("closingLine", a.ClosingLine != b.ClosingLine),
-            ("takeaways", !a.Takeaways.SequenceEqual(b.Takeaways)),
-            ("quotes", !a.Quotes.SequenceEqual(b.Quotes)),
-            ("highlights", !a.Highlights.SequenceEqual(b.Highlights)),
-            ("callouts", !a.Callouts.SequenceEqual(b.Callouts)),
-            ("tags", !before.TagIds.SequenceEqual(TagIds)),
-            ("relatedArticles", !before.RelatedArticleIds.SequenceEqual(RelatedArticleIds)),
-        };
-        return changes.Where(c => c.Changed).Select(c => c.Field).ToList();
+            if (json.TryGetPropertyValue(field.Name, out var value))
+                field.SetValue(article, value.Deserialize(field.Property.PropertyType, Json));
+        }
     }
 }

@@ -27,6 +27,12 @@ public sealed class ApiToken
 public static class ApiTokenLimits
 {
     public const int Name = 100;
+
+    /// <summary>A SHA-256 in hexadecimal.</summary>
+    public const int SecretHash = 64;
+
+    /// <summary>The longest role name.</summary>
+    public const int Role = 20;
 }
 
 internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
@@ -36,7 +42,7 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         token.HasIndex(t => t.Name).IsUnique();
         token.HasIndex(t => t.SecretHash).IsUnique();
         token.Property(t => t.Name).HasMaxLength(ApiTokenLimits.Name);
-        token.Property(t => t.SecretHash).HasMaxLength(64);
-        token.Property(t => t.Role).HasConversion<string>().HasMaxLength(20);
+        token.Property(t => t.SecretHash).HasMaxLength(ApiTokenLimits.SecretHash);
+        token.Property(t => t.Role).HasConversion<string>().HasMaxLength(ApiTokenLimits.Role);
     }
 }

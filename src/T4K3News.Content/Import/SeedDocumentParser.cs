@@ -5,7 +5,7 @@ using T4K3News.Content.Articles;
 namespace T4K3News.Content.Import;
 
 /// <summary>A saved news page, read. The publication time is as the page wrote it; the importer knows its time zone.</summary>
-public sealed record SeedDocument(string PublicationName, DateTime PublishedAtLocal, ArticleContent Content, IReadOnlyList<string> RelatedTitles);
+public sealed record SeedDocument(string PublicationName, DateTime PublishedAtLocal, Article Content, IReadOnlyList<string> RelatedTitles);
 
 /// <summary>Why a page could not be read, at which line (1-based) of the file.</summary>
 public sealed record SeedDocumentError(int Line, string Message);
@@ -104,7 +104,7 @@ public static partial class SeedDocumentParser
             if (Peek() is { } unexpected)
                 throw new MalformedDocument(unexpected.Number, $"Did not expect '{Shorten(unexpected.Text)}' here.");
 
-            var content = new ArticleContent
+            var content = new Article
             {
                 Title = title,
                 Standfirst = standfirst,
@@ -114,9 +114,9 @@ public static partial class SeedDocumentParser
                 Body = Paragraphs(body),
                 Analysis = analysis.Count == 0 ? null : Paragraphs(analysis),
                 ClosingLine = closingLine,
-                Takeaways = takeaways,
+                Takeaways = takeaways.Select(text => new Takeaway { Text = text }).ToList(),
                 Quotes = quotes,
-                Highlights = highlights,
+                Highlights = highlights.Select(text => new Highlight { Text = text }).ToList(),
                 Callouts = callouts,
             };
             return new SeedDocument(publication, publishedAt, content, related);
@@ -154,9 +154,9 @@ public static partial class SeedDocumentParser
             return takeaways;
         }
 
-        private List<QuoteContent> ReadQuotes(IReadOnlyList<string> storyText)
+        private List<Quote> ReadQuotes(IReadOnlyList<string> storyText)
         {
-            var quotes = new List<QuoteContent>();
+            var quotes = new List<Quote>();
             while (Peek() is { } quote && IsQuote(quote.Text))
             {
                 next++;
@@ -167,7 +167,7 @@ public static partial class SeedDocumentParser
                     context = line.Text;
                 }
 
-                quotes.Add(new QuoteContent(Unquote(quote.Text), SpeakerNamedIn(context, storyText), context));
+                quotes.Add(new Quote { Text = Unquote(quote.Text), Speaker = SpeakerNamedIn(context, storyText), Context = context });
             }
 
             return quotes;
@@ -177,11 +177,11 @@ public static partial class SeedDocumentParser
         /// After the quotes: analysis paragraphs, then Highlights and callouts in either order, then the closing line.
         /// A callout is a title (no closing punctuation) with the paragraph under it; the last paragraph is the closing line.
         /// </summary>
-        private static (List<Line> Analysis, List<string> Highlights, List<CalloutContent> Callouts, string? ClosingLine) ReadTail(List<Line> tail)
+        private static (List<Line> Analysis, List<string> Highlights, List<Callout> Callouts, string? ClosingLine) ReadTail(List<Line> tail)
         {
             var analysis = new List<Line>();
             var highlights = new List<string>();
-            var callouts = new List<CalloutContent>();
+            var callouts = new List<Callout>();
             string? closingLine = null;
 
             for (var i = 0; i < tail.Count; i++)
@@ -201,7 +201,7 @@ public static partial class SeedDocumentParser
                 }
                 else if (!EndsLikeASentence(line.Text) && i + 1 < tail.Count && EndsLikeASentence(tail[i + 1].Text))
                 {
-                    callouts.Add(new CalloutContent(line.Text, tail[++i].Text));
+                    callouts.Add(new Callout { Title = line.Text, Body = tail[++i].Text });
                 }
                 else if (isLast && (analysis.Count > 0 || highlights.Count > 0 || callouts.Count > 0))
                 {

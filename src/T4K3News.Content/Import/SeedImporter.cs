@@ -57,9 +57,10 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             return (new ImportedDocument(file, ImportOutcome.Failed, null, error.Message, error.Line), null);
 
         var document = parsed.Document!;
-        var content = document.Content.Trimmed();
-        var slug = Slug.From(content.Title);
-        var problems = ArticleValidator.Validate(content, slug).ToList();
+        var draft = document.Content;
+        ArticleFields.Trim(draft);
+        var slug = draft.Slug = Slug.From(draft.Title);
+        var problems = ArticleValidator.Validate(draft).ToList();
         if (StoredText.Problem(document.PublicationName, PublicationLimits.Name) is { } publicationProblem)
             problems.Add(new ValidationError("publication", publicationProblem));
         if (StoredText.Problem(file, ArticleLimits.SourceFile) is { } fileProblem)
@@ -81,26 +82,16 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             return (new ImportedDocument(file, ImportOutcome.Skipped, deleted.Slug, $"deleted in the CMS by {deleted.DeletedBy}; not re-created"), null);
 
         var article = await db.Articles
-            .Include(a => a.Takeaways).Include(a => a.Quotes).Include(a => a.Highlights).Include(a => a.Callouts)
             .Include(a => a.ArticleTags).ThenInclude(t => t.Tag)
             .Include(a => a.RelatedArticles)
             .AsSplitQuery()
             .SingleOrDefaultAsync(a => a.SourceFile == file || a.Slug == slug, cancellationToken);
 
+        var write = ArticleEditor.Write(db, ImportAuthor, now);
         ImportOutcome outcome;
         if (article is null)
         {
-            article = new Article
-            {
-                Slug = slug,
-                Title = content.Title,
-                Standfirst = content.Standfirst,
-                Body = content.Body,
-                Status = ArticleStatus.Published,
-                CreatedAt = now,
-                Version = 1,
-                SourceFile = file,
-            };
+            article = new Article { SourceFile = file };
             db.Articles.Add(article);
             outcome = ImportOutcome.Created;
         }
@@ -120,33 +111,24 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         }
         else
         {
-            article.Version++;
             outcome = ImportOutcome.Updated;
         }
 
-        content.ApplyTo(article);
-        article.Slug = slug;
+        draft.CopyFieldsTo(article);
         article.PublishedAt = publishedAt;
         article.Status = ArticleStatus.Published;
-        article.UpdatedAt = now;
         article.SourceHash = hash;
-        article.ImportedVersion = article.Version;
         article.Publication = await db.FindOrAddPublicationAsync(document.PublicationName, cancellationToken);
-        await SetTagsAsync(db, article, vocabulary.Match(content), cancellationToken);
+        await SetTagsAsync(db, article, vocabulary.Match(draft), cancellationToken);
+        if (outcome == ImportOutcome.Created)
+            write.Create(article);
+        else
+            write.Revise(article, ["imported"]);
+        article.ImportedVersion = article.Version;
 
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-            db.ArticleRevisions.Add(new ArticleRevision
-            {
-                ArticleId = article.Id,
-                Version = article.Version,
-                Snapshot = ArticleSnapshot.Of(article).ToJson(),
-                ChangedFields = [outcome == ImportOutcome.Created ? "created" : "imported"],
-                Author = ImportAuthor,
-                CreatedAt = now,
-            });
-            await db.SaveChangesAsync(cancellationToken);
+            await write.SaveAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)

@@ -21,8 +21,6 @@ public sealed class TagVocabulary
 
     public static TagVocabulary Empty { get; } = new([]);
 
-    public IEnumerable<TagDefinition> Tags => tags.Select(t => t.Tag);
-
     public static TagVocabulary Load(string path)
     {
         List<TagDefinition>? definitions;
@@ -52,9 +50,10 @@ public sealed class TagVocabulary
         return new TagVocabulary(definitions);
     }
 
-    public IReadOnlyList<TagMatch> Match(ArticleContent content)
+    public IReadOnlyList<TagMatch> Match(Article article)
     {
-        var text = string.Join("\n", AllText(content)).Replace('’', '\'');
+        // Every text of the article but its slug, an address derived from the title.
+        var text = string.Join("\n", ArticleFields.Texts(article, field => field.Property.Name != nameof(Article.Slug))).Replace('’', '\'');
         var matches = new List<TagMatch>();
         foreach (var (tag, words) in tags)
         {
@@ -70,13 +69,6 @@ public sealed class TagVocabulary
 
         return matches;
     }
-
-    private static IEnumerable<string?> AllText(ArticleContent content) =>
-        new[] { content.Title, content.Standfirst, content.HeroImageAltText, content.HeroImageCaption, content.BodyHeading, content.Body, content.Analysis, content.ClosingLine }
-            .Concat(content.Takeaways)
-            .Concat(content.Quotes.SelectMany(q => new[] { q.Text, q.Speaker, q.Context }))
-            .Concat(content.Highlights)
-            .Concat(content.Callouts.SelectMany(c => new[] { c.Title, c.Body }));
 
     private static Regex WholeWord(string word) =>
         new($@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(word.Replace('’', '\''))}(?![\p{{L}}\p{{N}}])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);

@@ -1,11 +1,19 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 
 namespace T4K3News.Content.Publications;
+
+public static class PublicationLimits
+{
+    public const int Name = 200;
+}
 
 /// <summary>The site an article appears on, e.g. "T4K3.news".</summary>
 public sealed class Publication
 {
     public int Id { get; set; }
+
+    [MaxLength(PublicationLimits.Name)]
     public required string Name { get; set; }
 }
 

@@ -65,7 +65,7 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
         if (source is null || target is null)
             return EditResult<Tag>.Failure(new[] { (source, sourceId), (target, targetId) }.Where(t => t.Item1 is null).Select(t => TagNotFound(t.Item2)));
 
-        await ReviseArticlesTaggedAsync(db, sourceId, author, article =>
+        var write = await ReviseArticlesTaggedAsync(db, sourceId, author, article =>
         {
             article.ArticleTags.RemoveAll(t => t.TagId == sourceId);
             if (article.ArticleTags.All(t => t.TagId != targetId))
@@ -74,7 +74,7 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
         await db.TagSlugHistory.Where(h => h.TagId == sourceId).ExecuteUpdateAsync(set => set.SetProperty(h => h.TagId, targetId), cancellationToken);
         db.TagSlugHistory.Add(new TagSlugHistory { Slug = source.Slug, TagId = targetId });
         db.Tags.Remove(source);
-        await db.SaveChangesAsync(cancellationToken);
+        await write.SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return EditResult<Tag>.Success(target);
     }
@@ -91,7 +91,7 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
         if (uses > 0 && !force)
             return EditResult<Tag>.Failure(new TagInUseError(uses));
 
-        await ReviseArticlesTaggedAsync(db, tagId, author, article => article.ArticleTags.RemoveAll(t => t.TagId == tagId), cancellationToken);
+        var write = await ReviseArticlesTaggedAsync(db, tagId, author, article => article.ArticleTags.RemoveAll(t => t.TagId == tagId), cancellationToken);
         // Every slug that led to the tag is remembered as deleted, so that the importer does not bring the tag back.
         var slugs = await db.TagSlugHistory.Where(h => h.TagId == tagId).Select(h => h.Slug).ToListAsync(cancellationToken);
         slugs.Add(tag.Slug);
@@ -99,7 +99,7 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
         var now = clock.GetUtcNow().UtcDateTime;
         db.DeletedTags.AddRange(slugs.Select(slug => new DeletedTag { Slug = slug, DeletedAt = now, DeletedBy = author }));
         db.Tags.Remove(tag);
-        await db.SaveChangesAsync(cancellationToken);
+        await write.SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return EditResult<Tag>.Success(tag);
     }
@@ -108,20 +108,14 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
     /// Changes the tags of every article carrying <paramref name="tagId"/> as an editorial write: the rows are locked
     /// first, so an editor saving one of them meanwhile waits and then gets a concurrency error instead of undoing this.
     /// </summary>
-    private async Task ReviseArticlesTaggedAsync(ContentDbContext db, int tagId, string author, Action<Article> change, CancellationToken cancellationToken)
+    private async Task<ArticleWrite> ReviseArticlesTaggedAsync(ContentDbContext db, int tagId, string author, Action<Article> change, CancellationToken cancellationToken)
     {
         await db.Database.ExecuteSqlAsync(
             $"""SELECT 1 FROM "Articles" WHERE "Id" IN (SELECT "ArticleId" FROM "ArticleTags" WHERE "TagId" = {tagId}) FOR UPDATE""", cancellationToken);
         var articles = await ArticleEditor.Whole(db.Articles.Where(a => a.ArticleTags.Any(t => t.TagId == tagId))).ToListAsync(cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var article in articles)
-        {
-            var before = ArticleSnapshot.Of(article);
-            change(article);
-            article.Version++;
-            article.UpdatedAt = now;
-            db.ArticleRevisions.Add(ArticleRevision.Of(article, ArticleSnapshot.Of(article), before, author));
-        }
+        var write = ArticleEditor.Write(db, author, clock.GetUtcNow().UtcDateTime);
+        write.Revise(articles, change);
+        return write;
     }
 
     /// <summary>A slug a tag takes no longer leads anywhere else, nor counts as deleted.</summary>

@@ -28,9 +28,9 @@ public sealed class InputLimitsRule(IOptions<GraphQLServerOptions> options) : Va
             if (definitions.Find(argument.Name.StringValue) is not { } definition)
                 continue;
             var shape = InputShape.Measure(argument.Value, limits.MaxInputDepth, name => context.Variables?.TryGetValue(name, out var value) == true ? value : null);
-            // Writes report such text as a ValidationError at its path; reads cannot compare it, as PostgreSQL cannot hold it.
-            var refusal = shape.HasNul && context.Operation.Operation != OperationType.Mutation
-                ? (ErrorCodes.InvalidText, "holds the NUL character (U+0000), which no stored text contains.")
+            // PostgreSQL can neither store nor compare such text, so no argument may carry it, read or write.
+            var refusal = shape.HasInvalidText
+                ? (ErrorCodes.InvalidText, "holds text that is not valid Unicode for storage: a NUL character (U+0000) or half of a surrogate pair.")
                 : Refusal(InputKinds.Of(definition), shape, limits);
             if (refusal is not null)
             {
@@ -98,7 +98,7 @@ public static class InputKinds
 }
 
 /// <summary>The size of an input value: nesting depth of objects, the longest list, and how many values it holds.</summary>
-public readonly record struct InputShape(int Depth, int LongestList, int Values, bool HasNul = false)
+public readonly record struct InputShape(int Depth, int LongestList, int Values, bool HasInvalidText = false)
 {
     /// <summary>
     /// Measures a value as written in a document (variables resolved through <paramref name="variable"/>), as sent in
@@ -107,7 +107,7 @@ public readonly record struct InputShape(int Depth, int LongestList, int Values,
     /// </summary>
     public static InputShape Measure(object? value, int maxDepth = int.MaxValue, Func<string, object?>? variable = null)
     {
-        var (depth, longest, values, hasNul) = (0, 0, 0, false);
+        var (depth, longest, values, invalidText) = (0, 0, 0, false);
         var pending = new Stack<(object? Value, int Depth)>();
         pending.Push((value, 0));
         while (pending.Count > 0)
@@ -115,10 +115,10 @@ public readonly record struct InputShape(int Depth, int LongestList, int Values,
             var (current, level) = pending.Pop();
             if (current is GraphQLVariable reference)
                 current = variable?.Invoke(reference.Name.StringValue);
-            hasNul |= current switch
+            invalidText |= current switch
             {
-                string text => text.Contains('\0', StringComparison.Ordinal),
-                GraphQLStringValue literal => literal.Value.Span.Contains('\0'),
+                string text => !IsStorable(text),
+                GraphQLStringValue literal => !IsStorable(literal.Value.Span),
                 _ => false,
             };
 
@@ -161,6 +161,22 @@ public readonly record struct InputShape(int Depth, int LongestList, int Values,
             longest = Math.Max(longest, count);
         }
 
-        return new InputShape(depth, longest, values, hasNul);
+        return new InputShape(depth, longest, values, invalidText);
+    }
+
+    /// <summary>Text PostgreSQL can hold: no NUL character, and every surrogate in a pair.</summary>
+    public static bool IsStorable(ReadOnlySpan<char> text)
+    {
+        if (text.Contains('\0'))
+            return false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                i++;
+            else if (char.IsSurrogate(text[i]))
+                return false;
+        }
+
+        return true;
     }
 }

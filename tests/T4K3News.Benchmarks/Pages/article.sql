@@ -23,14 +23,14 @@ SELECT json_build_object('article', (
            'relatedArticles', related.list)
   FROM "Articles" a
   CROSS JOIN LATERAL (
-    SELECT coalesce(json_agg(json_build_object('text', k."Text") ORDER BY k."Position"), '[]') AS list
-    FROM "Takeaways" k WHERE k."ArticleId" = a."Id") takeaways
+    SELECT coalesce(json_agg(json_build_object('text', k.item ->> 'Text') ORDER BY k.n), '[]') AS list
+    FROM jsonb_array_elements(a."Takeaways") WITH ORDINALITY AS k(item, n)) takeaways
   CROSS JOIN LATERAL (
-    SELECT coalesce(json_agg(json_build_object('text', q."Text", 'speaker', q."Speaker", 'context', q."Context") ORDER BY q."Position"), '[]') AS list
-    FROM "Quotes" q WHERE q."ArticleId" = a."Id") quotes
+    SELECT coalesce(json_agg(json_build_object('text', q.item ->> 'Text', 'speaker', q.item ->> 'Speaker', 'context', q.item ->> 'Context') ORDER BY q.n), '[]') AS list
+    FROM jsonb_array_elements(a."Quotes") WITH ORDINALITY AS q(item, n)) quotes
   CROSS JOIN LATERAL (
-    SELECT coalesce(json_agg(json_build_object('text', h."Text") ORDER BY h."Position"), '[]') AS list
-    FROM "Highlights" h WHERE h."ArticleId" = a."Id") highlights
+    SELECT coalesce(json_agg(json_build_object('text', h.item ->> 'Text') ORDER BY h.n), '[]') AS list
+    FROM jsonb_array_elements(a."Highlights") WITH ORDINALITY AS h(item, n)) highlights
   CROSS JOIN LATERAL (
     SELECT coalesce(json_agg(json_build_object('name', t."Name", 'slug', t."Slug") ORDER BY t."Name"), '[]') AS list
     FROM "ArticleTags" l JOIN "Tags" t ON t."Id" = l."TagId"

@@ -8,7 +8,7 @@ SELECT json_build_object('articles', json_build_object('nodes', coalesce(json_ag
          'publishedAt', (to_json(a."PublishedAt" AT TIME ZONE 'UTC') #>> '{}') || 'Z',
          'tags', tags.list,
          'takeaways', takeaways.list) ORDER BY a."PublishedAt" DESC, a."Id" DESC), '[]')))
-FROM (SELECT "Id", "Slug", "Title", "Standfirst", "PublishedAt"
+FROM (SELECT "Id", "Slug", "Title", "Standfirst", "PublishedAt", "Takeaways"
       FROM "Articles"
       WHERE "Status" = 'Published' AND "PublishedAt" <= now()
       ORDER BY "PublishedAt" DESC, "Id" DESC
@@ -18,6 +18,5 @@ CROSS JOIN LATERAL (
   FROM "ArticleTags" l JOIN "Tags" t ON t."Id" = l."TagId"
   WHERE l."ArticleId" = a."Id") tags
 CROSS JOIN LATERAL (
-  SELECT coalesce(json_agg(json_build_object('text', k."Text") ORDER BY k."Position"), '[]') AS list
-  FROM "Takeaways" k
-  WHERE k."ArticleId" = a."Id") takeaways;
+  SELECT coalesce(json_agg(json_build_object('text', k.item ->> 'Text') ORDER BY k.n), '[]') AS list
+  FROM jsonb_array_elements(a."Takeaways") WITH ORDINALITY AS k(item, n)) takeaways;

@@ -176,6 +176,29 @@ public sealed class EditorialWorkflowTests(ContentApi api) : IClassFixture<Conte
     }
 
     [Fact]
+    public async Task A_kicker_above_the_headline_is_written_bounded_cleared_and_revised_like_any_optional_text()
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+        const string create = "mutation ($input: CreateArticleInput!) { createArticle(input: $input) { article { id kicker } } }";
+        const string update = """
+            mutation ($input: UpdateArticleInput!) {
+              updateArticle(input: $input) { article { kicker version revisions { nodes { changedFields } } } errors { ... on ValidationError { path } } }
+            }
+            """;
+
+        var created = await editor.QueryAsync(create, new { input = new { kicker = "  Exclusive ", title = "Kicked off", standfirst = "S.", body = "B." } });
+        var id = created["createArticle"]!["article"]!["id"].Text();
+        var tooLong = await editor.QueryAsync(update, new { input = new { id, expectedVersion = 1, kicker = new string('k', 101) } });
+        var cleared = await editor.QueryAsync(update, new { input = new { id, expectedVersion = 1, kicker = "" } });
+
+        Assert.Equal("Exclusive", created["createArticle"]!["article"]!["kicker"].Text());
+        Assert.Equal(["kicker"], tooLong["updateArticle"]!["errors"].Texts("path"));
+        var article = cleared["updateArticle"]!["article"]!;
+        Assert.Equal((null, 2), (article["kicker"].Text(), article["version"]!.GetValue<int>()));
+        Assert.Equal(["kicker"], article["revisions"]!["nodes"]![0]!["changedFields"]!.AsArray().Select(f => f.Text()));
+    }
+
+    [Fact]
     public async Task A_write_based_on_an_old_version_is_refused_and_nothing_is_written()
     {
         var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);

@@ -140,21 +140,23 @@ public sealed class BoundedInputTests(ContentApi api) : IClassFixture<ContentApi
     }
 
     [Fact]
-    public async Task Text_that_PostgreSQL_cannot_store_is_a_ValidationError_naming_the_field()
+    public async Task Text_that_PostgreSQL_cannot_store_is_refused_before_anything_runs_and_nothing_is_stored()
     {
         var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
 
         // A JSON serializer repairs half a surrogate pair on its way out, but a GraphQL string literal can still carry one.
         const string createWithHalfPair = $$"""
-            mutation ($title: String!) { createArticle(input: { title: $title, standfirst: "S.", body: "B.", takeaways: ["Fine", "Half \uD83D pair"] }) { article { slug } {{ErrorsWithIds}} } }
+            mutation { createArticle(input: { title: "Half pair", standfirst: "S.", body: "B.", takeaways: ["Fine", "Half \uD83D pair"] }) { article { slug } {{ErrorsWithIds}} } }
             """;
-        var article = await editor.QueryAsync(createWithHalfPair, new { title = "Null\0byte" });
-        var tag = await editor.QueryAsync(CreateTag, new { input = new { name = "Null\0tag", slug = "null-tag" } });
+        var article = await editor.PostAsync(createWithHalfPair);
+        var tag = await editor.PostAsync(CreateTag, new { input = new { name = "Null\0tag", slug = "null-tag" } });
+        var revoke = await editor.PostAsync("mutation ($name: String!) { revokeApiToken(input: { name: $name }) { name } }", new { name = "a\0b" });
 
-        Assert.Equal([("ValidationError", "title"), ("ValidationError", "takeaways[1]")], TypedErrors(article["createArticle"]!));
-        Assert.Equal([("ValidationError", "name")], TypedErrors(tag["createTag"]!));
+        Assert.Equal("INVALID_TEXT", article.FirstErrorCode);
+        Assert.Equal("INVALID_TEXT", tag.FirstErrorCode);
+        Assert.Equal("INVALID_TEXT", revoke.FirstErrorCode);
         await using var db = api.CreateDbContext();
         Assert.False(await db.Tags.AnyAsync(t => t.Slug == "null-tag"));
-        Assert.False(await db.Articles.AnyAsync(a => a.Slug == "null-byte"));
+        Assert.False(await db.Articles.AnyAsync(a => a.Slug == "half-pair"));
     }
 }

@@ -163,7 +163,7 @@ public sealed class SeedImportTests(EmptyContentApi api) : IClassFixture<EmptyCo
     {
         await using var db = api.CreateDbContext();
         var articles = await db.Articles.OrderBy(a => a.Id).Select(a => $"{a.Id}:{a.Slug}:{a.Version}:{a.UpdatedAt:O}:{a.SourceHash}").ToListAsync();
-        var parts = await db.Takeaways.CountAsync() + await db.Quotes.CountAsync() + await db.Highlights.CountAsync() + await db.Callouts.CountAsync();
+        var parts = (await db.Articles.ToListAsync()).Sum(a => a.Takeaways.Count + a.Quotes.Count + a.Highlights.Count + a.Callouts.Count);
         var links = await db.ArticleTags.CountAsync() + await db.RelatedArticles.CountAsync() + await db.Tags.CountAsync();
         return $"{string.Join("|", articles)} parts={parts} links={links}";
     }

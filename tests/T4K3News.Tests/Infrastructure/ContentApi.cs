@@ -77,7 +77,7 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await using var db = CreateDbContext();
         await db.Database.ExecuteSqlRawAsync(
-            "TRUNCATE \"RelatedArticles\", \"ArticleTags\", \"Takeaways\", \"Quotes\", \"Highlights\", \"Callouts\", \"Articles\", \"Tags\", \"Publications\" RESTART IDENTITY CASCADE");
+            "TRUNCATE \"RelatedArticles\", \"ArticleTags\", \"Articles\", \"Tags\", \"Publications\" RESTART IDENTITY CASCADE");
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -9,7 +9,7 @@ namespace T4K3News.Tests.Infrastructure;
 /// 2 takeaways, 1 quote, 1 highlight, 1 callout and a related link to the story before it), tagged "even" or "odd"
 /// by number and all "world"; plus one draft and one article scheduled for 2100, which readers never see.
 /// </summary>
-public sealed class NewsroomApi : ContentApi
+public class NewsroomApi : ContentApi
 {
     public const int PublishedCount = 60;
     public static readonly DateTime FirstDay = new(2025, 1, 1, 9, 0, 0, DateTimeKind.Utc);
@@ -30,10 +30,10 @@ public sealed class NewsroomApi : ContentApi
         for (var number = 1; number <= PublishedCount; number++)
         {
             var article = NewArticle(publication, $"Story {number:00}", ArticleStatus.Published, FirstDay.AddDays(number - 1));
-            article.Takeaways = [new Takeaway { Position = 0, Text = $"First takeaway of {number}" }, new Takeaway { Position = 1, Text = $"Second takeaway of {number}" }];
-            article.Quotes = [new Quote { Position = 0, Text = $"Quote {number}", Speaker = "A. Speaker", Context = $"Context {number}" }];
-            article.Highlights = [new Highlight { Position = 0, Text = $"Highlight {number}" }];
-            article.Callouts = [new Callout { Position = 0, Title = $"Callout {number}", Body = $"Callout body {number}" }];
+            article.Takeaways = [new Takeaway { Text = $"First takeaway of {number}" }, new Takeaway { Text = $"Second takeaway of {number}" }];
+            article.Quotes = [new Quote { Text = $"Quote {number}", Speaker = "A. Speaker", Context = $"Context {number}" }];
+            article.Highlights = [new Highlight { Text = $"Highlight {number}" }];
+            article.Callouts = [new Callout { Title = $"Callout {number}", Body = $"Callout body {number}" }];
             article.ArticleTags = [new ArticleTag { Tag = number % 2 == 0 ? even : odd }, new ArticleTag { Tag = world }];
             if (previous is not null)
                 article.RelatedArticles = [new RelatedArticle { Related = previous, Position = 0 }];
