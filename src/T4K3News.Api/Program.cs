@@ -23,7 +23,8 @@ builder.Services
     .AddPersistedQueries()
     .AddArticleChangeFeed()
     .AddEndpointProtection(builder.Configuration)
-    .AddHealthEndpoints();
+    .AddHealthEndpoints()
+    .AddObservability(builder.Configuration);
 
 var app = builder.Build();
 var stopping = app.Lifetime.ApplicationStopping;

@@ -30,6 +30,8 @@ public sealed class ApiServer : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(apiAssembly);
+        // The rest of the environment is this process's: OTEL_EXPORTER_OTLP_ENDPOINT and the other OTEL_* variables
+        // measure the server with its telemetry on (README, "Observability").
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ConnectionStrings__Content"] = connectionString;

@@ -5,6 +5,7 @@ using GraphQL.Types;
 using GraphQLParser.AST;
 using GraphQLParser.Exceptions;
 using Microsoft.Extensions.Options;
+using T4K3News.GraphQLServer.Telemetry;
 using GraphQLParserApi = GraphQLParser.Parser;
 
 namespace T4K3News.GraphQLServer;
@@ -25,7 +26,30 @@ public sealed class GraphQLRequestExecutor(
     private GraphQLServerOptions Limits => options.Value;
 
     /// <summary>Runs one request (over HTTP or a WebSocket) with the caller's services and identity.</summary>
-    public async Task<ExecutionOutcome> ExecuteAsync(GraphQLRequest request, Caller caller, Transport transport)
+    public Task<ExecutionOutcome> ExecuteAsync(GraphQLRequest request, Caller caller, Transport transport)
+    {
+        // While no OpenTelemetry SDK listens, the request runs as if there were no telemetry at all.
+        return GraphQLTelemetry.IsListening ? ObservedAsync() : RunAsync(request, caller, transport, null);
+
+        // The span starts inside an async method, so it is the current one for this operation only, not for the caller.
+        async Task<ExecutionOutcome> ObservedAsync()
+        {
+            var telemetry = GraphQLTelemetry.StartOperation();
+            try
+            {
+                var outcome = await RunAsync(request, caller, transport, telemetry);
+                telemetry.Complete(outcome.Result);
+                return outcome;
+            }
+            catch (Exception e)
+            {
+                telemetry.Fail(e);
+                throw;
+            }
+        }
+    }
+
+    private async Task<ExecutionOutcome> RunAsync(GraphQLRequest request, Caller caller, Transport transport, GraphQLTelemetry.OperationTelemetry? telemetry)
     {
         var isGet = transport == Transport.HttpGet;
         var (query, refusal, toRemember) = await ResolveDocumentAsync(request, caller.Cancellation);
@@ -46,6 +70,7 @@ public sealed class GraphQLRequestExecutor(
         }
 
         var operation = FindOperation(document, request.OperationName);
+        telemetry?.Describe(operation);
         if (isGet && operation?.Operation is OperationType.Mutation or OperationType.Subscription)
             return ExecutionOutcome.RequestError(StatusCodes.Status405MethodNotAllowed, "Only queries may be sent with GET; send mutations with POST.", ErrorCodes.MutationOverGet);
         if (transport != Transport.WebSocket && operation?.Operation == OperationType.Subscription)

@@ -21,6 +21,11 @@ public static class CostModel
         complexity.MaxComplexity = limits.MaxComplexity;
         complexity.DefaultListImpactMultiplier = AssumedChildListSize;
         complexity.DefaultComplexityImpactDelegate = field => Impact(field, limits);
+        complexity.ValidateComplexityDelegate = context =>
+        {
+            Telemetry.GraphQLTelemetry.RecordCost(context.TotalImpact);
+            return Task.CompletedTask;
+        };
     }
 
     private static FieldComplexityResult Impact(FieldImpactContext field, GraphQLServerOptions limits)
