@@ -470,7 +470,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
             if (operand is null)
                 continue;
             var (x, t) = (Alias("x"), Alias("t"));
-            var from = $"FROM {Table(articleTags)} {x} JOIN {Table(tags)} {t} ON {t}.{Column(tags, nameof(Tag.Id))} = {x}.{Column(articleTags, nameof(ArticleTag.TagId))} WHERE {x}.{Column(articleTags, nameof(ArticleTag.ArticleId))} = {a}.{Column(articles, nameof(Article.Id))}";
+            var from = $"FROM {Table(articleTags)} {x} WHERE {x}.{Column(articleTags, nameof(ArticleTag.ArticleId))} = {a}.{Column(articles, nameof(Article.Id))}";
             if (operation == "any")
             {
                 conditions.Add(operand is true ? $"EXISTS (SELECT 1 {from})" : $"NOT EXISTS (SELECT 1 {from})");
@@ -480,11 +480,14 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
             var predicate = Filter(tagFilter, tags, operand, t);
             if (predicate is null)
                 return null;
+            // The matching tags do not depend on the article: PostgreSQL finds them once, then only looks up links.
+            string Matching(string condition) =>
+                $"{x}.{Column(articleTags, nameof(ArticleTag.TagId))} IN (SELECT {t}.{Column(tags, nameof(Tag.Id))} FROM {Table(tags)} {t} WHERE {condition})";
             conditions.Add(operation switch
             {
-                "some" => $"EXISTS (SELECT 1 {from} AND {predicate})",
-                "none" => $"NOT EXISTS (SELECT 1 {from} AND {predicate})",
-                "all" => $"NOT EXISTS (SELECT 1 {from} AND NOT coalesce({predicate}, FALSE))",
+                "some" => $"EXISTS (SELECT 1 {from} AND {Matching(predicate)})",
+                "none" => $"NOT EXISTS (SELECT 1 {from} AND {Matching(predicate)})",
+                "all" => $"NOT EXISTS (SELECT 1 {from} AND NOT {Matching(predicate)})",
                 _ => null,
             } ?? "");
             if (conditions[^1].Length == 0)

@@ -23,7 +23,19 @@ public sealed class GraphQLRequestExecutor(
     IOptions<GraphQLServerOptions> options,
     ILogger<GraphQLRequestExecutor> log)
 {
+    /// <summary>Front ends send the same few documents again and again; each is parsed once (the syntax tree is never changed).</summary>
+    private const int MaxParsedDocuments = 1_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, GraphQLDocument> parsed = new(StringComparer.Ordinal);
+
     private GraphQLServerOptions Limits => options.Value;
+
+    private GraphQLDocument Remember(string query, GraphQLDocument document)
+    {
+        if (parsed.Count >= MaxParsedDocuments)
+            parsed.Clear();
+        parsed[query] = document;
+        return document;
+    }
 
     /// <summary>Runs one request (over HTTP or a WebSocket) with the caller's services and identity.</summary>
     public Task<ExecutionOutcome> ExecuteAsync(GraphQLRequest request, Caller caller, Transport transport)
@@ -59,10 +71,10 @@ public sealed class GraphQLRequestExecutor(
         if (query!.Length > Limits.MaxDocumentLength)
             return ExecutionOutcome.DocumentError(RequestError($"The document has {query.Length} characters; at most {Limits.MaxDocumentLength} are allowed.", ErrorCodes.DocumentTooLarge));
 
-        GraphQLDocument document;
+        GraphQLDocument? document;
         try
         {
-            document = GraphQLParserApi.Parse(query);
+            document = parsed.TryGetValue(query, out var known) ? known : Remember(query, GraphQLParserApi.Parse(query));
         }
         catch (GraphQLParserException e)
         {
