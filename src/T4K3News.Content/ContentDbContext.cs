@@ -30,18 +30,30 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContentDbContext).Assembly);
 
-    /// <summary>Saves, then announces every stored revision and deleted article (see <see cref="ArticleChange"/>).</summary>
+    /// <summary>
+    /// Saves, then announces every stored revision and deleted article (see <see cref="ArticleChange"/>) and every
+    /// created, changed or deleted tag (see <see cref="TagChange"/>).
+    /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var revisions = ChangeTracker.Entries<ArticleRevision>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
         var deletions = ChangeTracker.Entries<Article>().Where(e => e.State == EntityState.Deleted)
             .Select(e => new ArticleChange(e.Entity.Id, e.Entity.Version, ["deleted"], DeletedBy ?? "unknown", Deleted: true)).ToList();
+        var tags = ChangeTracker.Entries<Tag>().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Select(e => e.Entity).ToList();
 
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        var payloads = revisions.Select(ArticleChange.Of).Concat(deletions).Select(change => change.ToJson()).ToArray();
-        if (payloads.Length > 0)
+        var notifications = revisions.Select(ArticleChange.Of).Concat(deletions).Select(change => (ArticleChange.Channel, change.ToJson()))
+            .Concat(tags.Select(tag => (TagChange.Channel, tag.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+            .ToArray();
+        if (notifications.Length > 0)
+        {
             // One statement however many articles a write touched (a tag merge may touch thousands).
-            await Database.ExecuteSqlAsync($"SELECT pg_notify({ArticleChange.Channel}, payload) FROM unnest({payloads}) AS payload", cancellationToken);
+            var channels = notifications.Select(n => n.Item1).ToArray();
+            var payloads = notifications.Select(n => n.Item2).ToArray();
+            await Database.ExecuteSqlAsync($"SELECT pg_notify(channel, payload) FROM unnest({channels}, {payloads}) AS n(channel, payload)", cancellationToken);
+        }
+
         return saved;
     }
 
