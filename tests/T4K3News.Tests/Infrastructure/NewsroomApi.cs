@@ -9,7 +9,7 @@ namespace T4K3News.Tests.Infrastructure;
 /// 2 takeaways, 1 quote, 1 highlight, 1 callout and a related link to the story before it), tagged "even" or "odd"
 /// by number and all "world"; plus one draft and one article scheduled for 2100, which readers never see.
 /// </summary>
-public sealed class NewsroomApi : ContentApi
+public class NewsroomApi : ContentApi
 {
     public const int PublishedCount = 60;
     public static readonly DateTime FirstDay = new(2025, 1, 1, 9, 0, 0, DateTimeKind.Utc);
