@@ -47,7 +47,7 @@ public sealed class GraphQLServerOptions
     /// <summary>How long shared caches may keep an anonymous GET response (Cache-Control max-age).</summary>
     public int CacheMaxAgeSeconds { get; set; } = 60;
 
-    /// <summary>Answer repeated anonymous queries from memory (see <see cref="ResponseCache"/>).</summary>
+    /// <summary>Answer repeated anonymous queries from memory (see <see cref="GraphQLServer.ResponseCache"/>).</summary>
     public bool ResponseCache { get; set; } = true;
 
     /// <summary>The most bytes the response cache holds; beyond it the least recently used answers go.</summary>

@@ -228,17 +228,23 @@ public sealed class ResponseCacheTests(NewsroomApi api) : IClassFixture<Newsroom
     {
         var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
         var storySixty = Newsroom.ArticlePage("story-60"); // relates Story 59 and the draft
+        const string counts = """{ article(slug: "story-44") { tags { slug articleCount } } }"""; // "world" is on the draft too
         var before = await Newsroom.AskAsync(api, storySixty);
+        var countsBefore = await Newsroom.AskAsync(api, counts);
         var (id, version) = await Newsroom.ArticleAsync(editor, "unfinished-draft");
 
         await Newsroom.MutateAsync(editor, "publishArticle", new { id, expectedVersion = version });
         var published = await Newsroom.AskAsync(api, storySixty);
+        var countsPublished = await Newsroom.AskAsync(api, counts);
         await Newsroom.MutateAsync(editor, "unpublishArticle", new { id, expectedVersion = version + 1 });
         var unpublished = await Newsroom.AskAsync(api, storySixty);
+        var countsUnpublished = await Newsroom.AskAsync(api, counts);
 
         Assert.Equal(["Story 59"], Newsroom.RelatedTitles(before.Data!));
         Assert.Equal(["Story 59", "Unfinished draft"], Newsroom.RelatedTitles(published.Data!));
         Assert.Equal(["Story 59"], Newsroom.RelatedTitles(unpublished.Data!));
+        int World((JsonNode? Data, int) answer) => answer.Data!["article"]!["tags"]!.AsArray().Single(t => t!["slug"].Text() == "world")!["articleCount"]!.GetValue<int>();
+        Assert.Equal([60, 61, 60], new[] { World(countsBefore), World(countsPublished), World(countsUnpublished) });
     }
 
     [Fact]
