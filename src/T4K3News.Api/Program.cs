@@ -1,6 +1,7 @@
 using T4K3News.Api;
 using T4K3News.Api.Articles;
 using T4K3News.Api.Auth;
+using T4K3News.Api.Caching;
 using T4K3News.Api.Commands;
 using T4K3News.Api.Hosting;
 using T4K3News.Api.PersistedQueries;
@@ -22,6 +23,7 @@ builder.Services
     .AddTokenAuthentication()
     .AddPersistedQueries()
     .AddArticleChangeFeed()
+    .AddResponseCache()
     .AddEndpointProtection(builder.Configuration)
     .AddHealthEndpoints()
     .AddObservability(builder.Configuration);

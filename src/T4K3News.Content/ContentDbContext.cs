@@ -25,4 +25,20 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContentDbContext).Assembly);
+
+    /// <summary>Saves, then announces every created, changed or deleted tag (see <see cref="TagChange"/>); articles are
+    /// announced by their one write path, <see cref="ArticleWrite"/>.</summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var tags = ChangeTracker.Entries<Tag>().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Select(e => e.Entity).ToList();
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (tags.Count > 0)
+        {
+            var payloads = tags.Select(tag => tag.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            await Database.ExecuteSqlAsync($"SELECT pg_notify({TagChange.Channel}, payload) FROM unnest({payloads}) AS payload", cancellationToken);
+        }
+
+        return saved;
+    }
 }

@@ -50,6 +50,15 @@ public sealed class GraphQLServerOptions
     /// <summary>How long shared caches may keep an anonymous GET response (Cache-Control max-age).</summary>
     public int CacheMaxAgeSeconds { get; set; } = 60;
 
+    /// <summary>Answer repeated anonymous queries from memory (see <see cref="GraphQLServer.ResponseCache"/>).</summary>
+    public bool ResponseCache { get; set; } = true;
+
+    /// <summary>The most bytes the response cache holds; beyond it the least recently used answers go.</summary>
+    public long ResponseCacheMaxBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How long the response cache keeps an answer at most, however nothing it depends on changed: a safety net.</summary>
+    public TimeSpan ResponseCacheMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Automatic: Apollo's automatic persisted queries. AllowList: only registered operations run. Off: no persisted queries.</summary>
     public PersistedQueryMode PersistedQueries { get; set; } = PersistedQueryMode.Automatic;
 

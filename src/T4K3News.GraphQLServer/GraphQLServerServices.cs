@@ -17,6 +17,9 @@ public static class GraphQLServerServices
     {
         services.AddOptions<GraphQLServerOptions>().BindConfiguration(GraphQLServerOptions.Section);
         services.AddSingleton<NodeRegistry>();
+        services.AddSingleton(provider => new ResponseCache(
+            provider.GetRequiredService<IOptions<GraphQLServerOptions>>(), provider.GetRequiredService<IGraphQLTextSerializer>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System, provider.GetService<IResponseDependencies>()));
         services.AddSingleton<GraphQLRequestExecutor>();
         services.AddSingleton<GraphQLHttpEndpoint>();
         services.AddSingleton<GraphQLWebSockets>();

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace T4K3News.Benchmarks;
 
-/// <summary>The Release server as its own process on a free loopback port, against the benchmark's database.</summary>
+/// <summary>The Release server as its own process on a free loopback port, against the benchmark's database, with or without its response cache.</summary>
 public sealed class ApiServer : IAsyncDisposable
 {
     private readonly Process process;
@@ -18,7 +18,7 @@ public sealed class ApiServer : IAsyncDisposable
 
     public Uri Endpoint { get; }
 
-    public static async Task<ApiServer> StartAsync(string apiAssembly, string connectionString, CancellationToken cancellationToken)
+    public static async Task<ApiServer> StartAsync(string apiAssembly, string connectionString, bool responseCache, CancellationToken cancellationToken)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -37,6 +37,7 @@ public sealed class ApiServer : IAsyncDisposable
         start.Environment["ConnectionStrings__Content"] = connectionString;
         start.Environment["Import__OnStartup"] = "false";
         start.Environment["RateLimiting__Enabled"] = "false";
+        start.Environment["GraphQL__ResponseCache"] = responseCache ? "true" : "false";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
         var server = new ApiServer(process, new Uri($"http://127.0.0.1:{port}/graphql"));

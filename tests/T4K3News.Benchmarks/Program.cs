@@ -77,47 +77,71 @@ static async Task RunAsync(BenchmarkSettings settings, string postgresBin, Cance
     await StatementCounter.InstallAsync(connectionString, cancellationToken);
     Console.WriteLine($"Throwaway cluster on port {cluster.Port}: migrated, {ReadDataSet.ArticleCount:N0} articles loaded in {loading.Elapsed.TotalSeconds:0.0} s.");
 
-    await using var server = await ApiServer.StartAsync(Prerequisites.ApiAssembly, connectionString, cancellationToken);
-    Console.WriteLine($"Server {server.Endpoint} started. Checking the answers:");
     var unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
     var statements = new StatementCounter(unpooled);
-    var check = new AnswerCheck(server, unpooled, data);
-    foreach (var page in settings.Pages)
-        await check.RunAsync(page, statements, cancellationToken);
-
     var database = new NpgsqlConnectionStringBuilder(connectionString);
     var pgbenchTarget = new Database(database.Host!, database.Port, database.Username!, database.Password!, database.Database!);
     var pgbench = Path.Combine(postgresBin, "pgbench");
     var scripts = Directory.CreateTempSubdirectory("t4k3news-wrk-");
     var results = new List<Measurement>();
+    var cachedResults = new List<CachedMeasurement>();
     var loadBefore = LoadAverage();
     try
     {
-        foreach (var page in settings.Pages)
+        if (settings.Uncached)
         {
-            var wrkScript = Path.Combine(scripts.FullName, page.Name + ".lua");
-            await File.WriteAllTextAsync(wrkScript, page.WrkScript(), cancellationToken);
-            if (settings.WarmupSeconds > 0)
+            await using var server = await StartCheckedServerAsync(responseCache: false);
+            foreach (var page in settings.Pages)
             {
-                Console.WriteLine($"{page.Name}: warming up the server and the SQL, {settings.WarmupSeconds} s each");
-                await Wrk.RunAsync(wrkScript, server.Endpoint, settings.Connections[0], settings.WarmupSeconds, cancellationToken);
-                await Pgbench.RunAsync(pgbench, page.ScriptPath, pgbenchTarget, settings.Connections[0], settings.WarmupSeconds, cancellationToken);
+                var wrkScript = await WrkScriptAsync(page);
+                if (settings.WarmupSeconds > 0)
+                {
+                    Console.WriteLine($"{page.Name}: warming up the server and the SQL, {settings.WarmupSeconds} s each");
+                    await Wrk.RunAsync(wrkScript, server.Endpoint, settings.Connections[0], settings.WarmupSeconds, cancellationToken);
+                    await Pgbench.RunAsync(pgbench, page.ScriptPath, pgbenchTarget, settings.Connections[0], settings.WarmupSeconds, cancellationToken);
+                }
+
+                foreach (var connections in settings.Connections)
+                {
+                    await statements.ResetAsync(cancellationToken);
+                    var (web, peakMemory) = await server.WhileSamplingMemoryAsync(() =>
+                        Wrk.RunAsync(wrkScript, server.Endpoint, connections, settings.Seconds, cancellationToken));
+                    var webStatements = await statements.CountAsync(cancellationToken);
+
+                    await statements.ResetAsync(cancellationToken);
+                    var sql = await Pgbench.RunAsync(pgbench, page.ScriptPath, pgbenchTarget, connections, settings.Seconds, cancellationToken);
+                    var sqlStatements = await statements.CountAsync(cancellationToken);
+
+                    var measurement = new Measurement(page, connections, web, peakMemory, webStatements, sql, sqlStatements);
+                    results.Add(measurement);
+                    Console.WriteLine($"{page.Name} c={connections}: server {web.PerSecond:0} req/s, SQL {sql.PerSecond:0} tps, ratio {measurement.Ratio:0.00}");
+                }
             }
+        }
 
-            foreach (var connections in settings.Connections)
+        if (settings.Cached)
+        {
+            await using var server = await StartCheckedServerAsync(responseCache: true);
+            foreach (var page in settings.Pages)
             {
-                await statements.ResetAsync(cancellationToken);
-                var (web, peakMemory) = await server.WhileSamplingMemoryAsync(() =>
-                    Wrk.RunAsync(wrkScript, server.Endpoint, connections, settings.Seconds, cancellationToken));
-                var webStatements = await statements.CountAsync(cancellationToken);
+                var wrkScript = await WrkScriptAsync(page);
+                // Every variant of the page is asked once, so that the runs measure answers from the cache, not their first computing.
+                var variants = await CacheWarmup.AskEveryVariantAsync(server, page, cancellationToken);
+                Console.WriteLine($"{page.Name}: {variants:N0} answer(s) cached{(settings.WarmupSeconds > 0 ? $", warming up {settings.WarmupSeconds} s" : "")}");
+                if (settings.WarmupSeconds > 0)
+                    await Wrk.RunAsync(wrkScript, server.Endpoint, settings.Connections[0], settings.WarmupSeconds, cancellationToken);
 
-                await statements.ResetAsync(cancellationToken);
-                var sql = await Pgbench.RunAsync(pgbench, page.ScriptPath, pgbenchTarget, connections, settings.Seconds, cancellationToken);
-                var sqlStatements = await statements.CountAsync(cancellationToken);
-
-                var measurement = new Measurement(page, connections, web, peakMemory, webStatements, sql, sqlStatements);
-                results.Add(measurement);
-                Console.WriteLine($"{page.Name} c={connections}: server {web.PerSecond:0} req/s, SQL {sql.PerSecond:0} tps, ratio {measurement.Ratio:0.00}");
+                foreach (var connections in settings.Connections)
+                {
+                    await statements.ResetAsync(cancellationToken);
+                    var (web, peakMemory) = await server.WhileSamplingMemoryAsync(() =>
+                        Wrk.RunAsync(wrkScript, server.Endpoint, connections, settings.Seconds, cancellationToken));
+                    var measurement = new CachedMeasurement(page, connections, web, peakMemory, await statements.CountAsync(cancellationToken),
+                        results.SingleOrDefault(m => m.Page == page && m.Connections == connections)?.Server);
+                    cachedResults.Add(measurement);
+                    Console.WriteLine($"{page.Name} c={connections}: cached server {web.PerSecond:0} req/s" +
+                                      (measurement.Ratio is { } ratio ? $", {ratio:0.0} x uncached" : ""));
+                }
             }
         }
     }
@@ -126,11 +150,46 @@ static async Task RunAsync(BenchmarkSettings settings, string postgresBin, Cance
         scripts.Delete(recursive: true);
     }
 
-    Console.WriteLine();
-    Console.WriteLine(ResultsTable.Format(results));
+    if (results.Count > 0)
+    {
+        Console.WriteLine();
+        Console.WriteLine(ResultsTable.Format(results));
+    }
+
+    if (cachedResults.Count > 0)
+    {
+        Console.WriteLine();
+        Console.WriteLine(ResultsTable.FormatCached(cachedResults));
+    }
+
     // Only the load before: during the runs pgbench's 64 busy backends are part of it.
     Console.WriteLine($"{Environment.ProcessorCount} CPUs, load average {loadBefore} (1 min) before the measurements. " +
                       "On a shared machine only the ratios of one run mean anything.");
+
+    async Task<ApiServer> StartCheckedServerAsync(bool responseCache)
+    {
+        var server = await ApiServer.StartAsync(Prerequisites.ApiAssembly, connectionString, responseCache, cancellationToken);
+        try
+        {
+            Console.WriteLine($"Server {server.Endpoint} started {(responseCache ? "with" : "without")} its response cache. Checking the answers:");
+            var check = new AnswerCheck(server, unpooled, data);
+            foreach (var page in settings.Pages)
+                await check.RunAsync(page, statements, cancellationToken);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    async Task<string> WrkScriptAsync(ReadPage page)
+    {
+        var path = Path.Combine(scripts.FullName, page.Name + ".lua");
+        await File.WriteAllTextAsync(path, page.WrkScript(), cancellationToken);
+        return path;
+    }
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";

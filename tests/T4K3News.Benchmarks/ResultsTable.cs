@@ -11,6 +11,12 @@ public sealed record Measurement(
     public double Ratio => Server.PerSecond / Limit.PerSecond;
 }
 
+/// <summary>One page at one concurrency with the response cache on: the server under wrk, beside its run without the cache.</summary>
+public sealed record CachedMeasurement(ReadPage Page, int Connections, LoadResult Server, long ServerPeakResidentBytes, StatementCount ServerStatements, LoadResult? Uncached)
+{
+    public double? Ratio => Uncached is null ? null : Server.PerSecond / Uncached.PerSecond;
+}
+
 public static class ResultsTable
 {
     public static string Format(IReadOnlyList<Measurement> results)
@@ -32,6 +38,36 @@ public static class ResultsTable
             m.Connections == 16 ? "≥ " + F(m.Page.TargetRatio, "0.00") : "",
         }).ToList();
 
+        var table = Table(header, rows);
+        foreach (var m in results)
+            foreach (var (side, problems) in new[] { ("server", m.Server.Problems), ("SQL", m.Limit.Problems) })
+                if (problems is not null)
+                    table.AppendLine($"(!) {m.Page.Name} at {m.Connections} connections, {side}: {problems}.");
+        return table.ToString().TrimEnd();
+    }
+
+    /// <summary>The runs with the response cache, and how many times the run without it they answered.</summary>
+    public static string FormatCached(IReadOnlyList<CachedMeasurement> results)
+    {
+        string[] header = ["page", "conns", "cached req/s", "p50 ms", "p99 ms", "server RSS MB", "SQL/req", "uncached req/s", "cached/uncached"];
+        var rows = results.Select(m => new[]
+        {
+            m.Page.Name, m.Connections.ToString(CultureInfo.InvariantCulture),
+            F(m.Server.PerSecond, "0"), F(m.Server.P50Milliseconds, "0.00"), F(m.Server.P99Milliseconds, "0.00"),
+            F(m.ServerPeakResidentBytes / 1024.0 / 1024.0, "0"),
+            F(m.ServerStatements.Queries / (double)m.Server.Count, "0.000"),
+            m.Uncached is null ? "" : F(m.Uncached.PerSecond, "0"),
+            (m.Ratio is { } ratio ? F(ratio, "0.0") + " x" : "") + (m.Server.Problems is null ? "" : " (!)"),
+        }).ToList();
+
+        var table = Table(header, rows);
+        foreach (var m in results.Where(m => m.Server.Problems is not null))
+            table.AppendLine($"(!) {m.Page.Name} at {m.Connections} connections, cached server: {m.Server.Problems}.");
+        return table.ToString().TrimEnd();
+    }
+
+    private static StringBuilder Table(string[] header, List<string[]> rows)
+    {
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         var table = new StringBuilder();
         void Line(IReadOnlyList<string> cells) =>
@@ -39,12 +75,7 @@ public static class ResultsTable
         Line(header);
         Line(widths.Select((w, i) => i < 2 ? new string('-', w) : new string('-', w - 1) + ":").ToArray());
         rows.ForEach(Line);
-
-        foreach (var m in results)
-            foreach (var (side, problems) in new[] { ("server", m.Server.Problems), ("SQL", m.Limit.Problems) })
-                if (problems is not null)
-                    table.AppendLine($"(!) {m.Page.Name} at {m.Connections} connections, {side}: {problems}.");
-        return table.ToString().TrimEnd();
+        return table;
     }
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using T4K3News.Api.Articles;
 using T4K3News.Api.Auth;
+using T4K3News.Api.Caching;
 using T4K3News.Api.Tags;
 using T4K3News.Content;
 using T4K3News.Content.Articles;
@@ -52,7 +53,10 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
             return null;
         }
 
-        return sql is null ? null : new PlannedField(cancellationToken => source.QueryJsonAsync(sql, plan.Parameters, cancellationToken));
+        // What the answer shows, for the response cache: an article page its article and tags (links to changed related
+        // articles are followed by the cache's invalidation); lists and lookups "lists" (and "tags"), dropped by any change.
+        IReadOnlyCollection<string> whenNoRow = definition.Name == "tag" ? [ContentResponseDependencies.TagLookups, ContentResponseDependencies.Lists] : [ContentResponseDependencies.Lists];
+        return sql is null ? null : new PlannedField(cancellationToken => source.QueryJsonAsync(sql, plan.Parameters, whenNoRow, cancellationToken));
     }
 }
 
@@ -72,13 +76,22 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
 
     public List<object> Parameters { get; } = [];
 
+    /// <summary>Whether the answer shows which articles exist (a count), so any article's change may change it.</summary>
+    public bool ShowsLists { get; private set; }
+
     public string? ArticleBySlug(GraphQLField field, FieldType definition)
     {
         if (planning.Argument(field, definition, "slug") is not string slug)
             return null;
         var a = Alias("a");
         var article = ArticleObject(definition.ResolvedType!, field.SelectionSet, a);
-        return article is null ? null : $"SELECT {article} FROM {Table(articles)} {a} WHERE {a}.{Column(articles, nameof(Article.Slug))} = {Parameter(slug)} AND {Visible(a)}";
+        if (article is null)
+            return null;
+        var x = Alias("x");
+        var shown = $"ARRAY['article:' || {a}.{Column(articles, nameof(Article.Id))}] || ARRAY(SELECT 'tag:' || {x}.{Column(articleTags, nameof(ArticleTag.TagId))} FROM {Table(articleTags)} {x} WHERE {x}.{Column(articleTags, nameof(ArticleTag.ArticleId))} = {a}.{Column(articles, nameof(Article.Id))})";
+        if (ShowsLists)
+            shown += $" || ARRAY['{ContentResponseDependencies.Lists}']";
+        return $"SELECT {article}, {shown} FROM {Table(articles)} {a} WHERE {a}.{Column(articles, nameof(Article.Slug))} = {Parameter(slug)} AND {Visible(a)}";
     }
 
     public string? TagBySlug(GraphQLField field, FieldType definition)
@@ -93,7 +106,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         var slugParameter = Parameter(slug);
         // A slug the tag had before a rename or merge still finds it.
         return $"""
-            SELECT {tag} FROM {Table(tags)} {t}
+            SELECT {tag}, ARRAY['{ContentResponseDependencies.TagLookups}', '{ContentResponseDependencies.Lists}'] FROM {Table(tags)} {t}
             WHERE {t}.{Column(tags, nameof(Tag.Slug))} = {slugParameter}
                OR {t}.{Column(tags, nameof(Tag.Id))} = (SELECT h.{Column(history, nameof(TagSlugHistory.TagId))} FROM {Table(history)} h WHERE h.{Column(history, nameof(TagSlugHistory.Slug))} = {slugParameter})
             ORDER BY {t}.{Column(tags, nameof(Tag.Slug))} = {slugParameter} DESC LIMIT 1
@@ -149,7 +162,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
             parts.Add($"{Literal(key)}, {value}");
         }
 
-        return parts.Count > MaxObjectKeys ? null : $"WITH {page} SELECT json_build_object({string.Join(", ", parts)})";
+        return parts.Count > MaxObjectKeys ? null : $"WITH {page} SELECT json_build_object({string.Join(", ", parts)}), ARRAY['{ContentResponseDependencies.Lists}']";
 
         string? Nodes(FieldType list, GraphQLField selection, Func<string, string?> shape)
         {
@@ -262,6 +275,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
     /// <summary>How many published articles carry the tag: readers' visibility whoever asks, as the field says.</summary>
     private string ArticleCount(string t)
     {
+        ShowsLists = true;
         var (x, c) = (Alias("x"), Alias("c"));
         return $"(SELECT count(*)::int FROM {Table(articleTags)} {x} JOIN {Table(articles)} {c} ON {c}.{Column(articles, nameof(Article.Id))} = {x}.{Column(articleTags, nameof(ArticleTag.ArticleId))} WHERE {x}.{Column(articleTags, nameof(ArticleTag.TagId))} = {t}.{Column(tags, nameof(Tag.Id))} AND {ReadersSee(c)})";
     }

@@ -18,15 +18,23 @@ public sealed class ContentReadSource(ContentDatabase database, IEnumerable<IRea
     private readonly IReadStatementObserver[] observers = [.. observers];
     private readonly Lazy<NpgsqlDataSource> source = new(() => NpgsqlDataSource.Create(ContentDatabase.Tuned(database.ConnectionString)));
 
-    /// <summary>Runs a statement that returns one JSON value (or no row, or NULL: a JSON null).</summary>
-    public async Task<string?> QueryJsonAsync(string sql, IReadOnlyList<object> parameters, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a statement that returns one JSON value (no row, or NULL: a JSON null) and, in a second column, the cache
+    /// keys of what it shows; <paramref name="whenNoRow"/> are the keys of an answer that found nothing.
+    /// </summary>
+    public async Task<GraphQLServer.PlannedValue> QueryJsonAsync(string sql, IReadOnlyList<object> parameters, IReadOnlyCollection<string> whenNoRow, CancellationToken cancellationToken)
     {
         foreach (var observer in observers)
             observer.Executing(sql);
         await using var command = source.Value.CreateCommand(sql);
         foreach (var value in parameters)
             command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return new GraphQLServer.PlannedValue(null, whenNoRow);
+        var json = reader.IsDBNull(0) ? null : reader.GetString(0);
+        var shown = reader.FieldCount > 1 && !reader.IsDBNull(1) ? reader.GetFieldValue<string[]>(1) : [];
+        return new GraphQLServer.PlannedValue(json, shown);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,16 +1,19 @@
 using Npgsql;
+using T4K3News.Api.Caching;
 using T4K3News.Content;
 using T4K3News.Content.Articles;
 using T4K3News.Content.Auth;
+using T4K3News.Content.Tags;
 
 namespace T4K3News.Api.Subscriptions;
 
 /// <summary>
 /// Listens on PostgreSQL for committed article changes (from this server instance or any other) and hands each to the
 /// current subscribers. One connection per instance, re-established after a failure; subscribers never block it. The
-/// same connection hears token revocations for the <see cref="ApiTokenCache"/>, which it tells whether it listens.
+/// same connection hears token revocations for the <see cref="ApiTokenCache"/>, and article and tag changes for the
+/// response cache (before any subscriber), both of which it tells whether it listens.
 /// </summary>
-public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache tokens, ILogger<ArticleChangeFeed> log)
+public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache tokens, ResponseCacheInvalidation responseCache, ILogger<ArticleChangeFeed> log)
     : BackgroundService, IObservable<ArticleChange>
 {
     /// <summary>How the feed's connection shows in pg_stat_activity.</summary>
@@ -70,14 +73,19 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache to
         {
             if (notification.Channel == ApiTokenCache.RevocationChannel)
                 tokens.Forget(notification.Payload);
+            else if (notification.Channel == TagChange.Channel)
+                responseCache.TagChanged(notification.Payload);
+            else if (notification.Channel == ResponseCacheInvalidation.CaughtUpChannel)
+                responseCache.MarkerHeard(notification.Payload);
             else
                 Publish(notification.Payload);
         };
-        await using (var listen = new NpgsqlCommand($"LISTEN {ArticleChange.Channel}; LISTEN {ApiTokenCache.RevocationChannel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {ArticleChange.Channel}; LISTEN {ApiTokenCache.RevocationChannel}; LISTEN {TagChange.Channel}; LISTEN {ResponseCacheInvalidation.CaughtUpChannel}", connection))
             await listen.ExecuteNonQueryAsync(stoppingToken);
         try
         {
             tokens.Listening();
+            responseCache.Listening();
             listening.TrySetResult();
             if (delay != FirstRetryDelay)
                 log.LogInformation("Listening for article changes again");
@@ -89,6 +97,7 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache to
         finally
         {
             tokens.NotListening();
+            responseCache.NotListening();
         }
     }
 
@@ -97,8 +106,11 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache to
         if (ArticleChange.FromJson(payload) is not { } change)
         {
             log.LogWarning("Ignored a notification that is not an article change: {Payload}", payload);
+            responseCache.UnreadableChange();
             return;
         }
+
+        responseCache.ArticleChanged(change);
 
         foreach (var observer in Volatile.Read(ref observers))
         {

@@ -20,8 +20,10 @@ public sealed class GraphQLRequestExecutor(
     ISchema schema,
     IGraphQLTextSerializer serializer,
     IPersistedQueryStore persistedQueries,
+    ResponseCache responseCache,
     IOptions<GraphQLServerOptions> options,
-    ILogger<GraphQLRequestExecutor> log)
+    ILogger<GraphQLRequestExecutor> log,
+    IResponseCacheInvalidation? cacheInvalidation = null)
 {
     /// <summary>Front ends send the same few documents again and again; each is parsed once (the syntax tree is never changed).</summary>
     private const int MaxParsedDocuments = 1_000;
@@ -70,6 +72,17 @@ public sealed class GraphQLRequestExecutor(
 
         if (query!.Length > Limits.MaxDocumentLength)
             return ExecutionOutcome.DocumentError(RequestError($"The document has {query.Length} characters; at most {Limits.MaxDocumentLength} are allowed.", ErrorCodes.DocumentTooLarge));
+
+        // Only successful queries are kept, so a hit needs no parsing: the same document and name are the same query.
+        var cacheKey = caller.Anonymous && responseCache.IsActive ? ResponseKey.Of(query, request.OperationName, request.Variables) : (ResponseKey?)null;
+        if (cacheKey is { } key && responseCache.TryGet(key, out var cached))
+        {
+            if (toRemember)
+                await persistedQueries.RememberAsync(query, caller.Cancellation);
+            return new ExecutionOutcome(cached.ToResult(), StatusCodes.Status200OK, Cacheable: isGet, Serialized: cached);
+        }
+
+        var cacheGeneration = responseCache.Generation;
 
         GraphQLDocument? document;
         try
@@ -123,9 +136,14 @@ public sealed class GraphQLRequestExecutor(
         // A document sent with its hash is kept only now that it has parsed and validated (the executor ran it).
         if (toRemember && result.Executed)
             await persistedQueries.RememberAsync(query, caller.Cancellation);
-        return result.Executed
-            ? new ExecutionOutcome(result, StatusCodes.Status200OK, Cacheable: isGet && operation?.Operation == OperationType.Query && result.Errors is null)
-            : ExecutionOutcome.DocumentError(result);
+        if (!result.Executed)
+            return ExecutionOutcome.DocumentError(result);
+        // A mutation answers once this instance's cache has forgotten what it changed, so that its client reads its writes.
+        // A caller with no identity was refused every mutation field: nothing was written, there is nothing to catch up on.
+        if (operation?.Operation == OperationType.Mutation && !caller.Anonymous && responseCache.IsActive && cacheInvalidation is not null)
+            await cacheInvalidation.CaughtUpAsync(caller.Cancellation);
+        var serialized = cacheKey is { } storeKey && operation?.Operation == OperationType.Query ? responseCache.Store(storeKey, result, cacheGeneration) : null;
+        return new ExecutionOutcome(result, StatusCodes.Status200OK, Cacheable: isGet && operation?.Operation == OperationType.Query && result.Errors is null, Serialized: serialized);
     }
 
     /// <summary>
@@ -186,8 +204,11 @@ public sealed class GraphQLRequestExecutor(
 
 }
 
-/// <summary>A result with its status; document errors (well-formed request, refused document) answer 200 in plain JSON.</summary>
-public sealed record ExecutionOutcome(ExecutionResult Result, int Status, bool Cacheable = false, bool IsDocumentError = false)
+/// <summary>
+/// A result with its status; document errors (well-formed request, refused document) answer 200 in plain JSON.
+/// <paramref name="Serialized"/>, when set, is the result already serialized (from or for the response cache).
+/// </summary>
+public sealed record ExecutionOutcome(ExecutionResult Result, int Status, bool Cacheable = false, bool IsDocumentError = false, CachedResponse? Serialized = null)
 {
     public static ExecutionOutcome RequestError(int status, string message, string code) => new(GraphQLRequestExecutor.RequestError(message, code), status);
 
@@ -248,8 +269,9 @@ public enum Transport
     WebSocket,
 }
 
-/// <summary>Who asks, with which services, until when.</summary>
-public sealed record Caller(IServiceProvider Services, System.Security.Claims.ClaimsPrincipal User, CancellationToken Cancellation)
+/// <summary>Who asks, with which services, until when; <paramref name="Anonymous"/>: with no credentials at all, sent or checked.</summary>
+public sealed record Caller(IServiceProvider Services, System.Security.Claims.ClaimsPrincipal User, CancellationToken Cancellation, bool Anonymous = false)
 {
-    public static Caller Of(HttpContext http) => new(http.RequestServices, http.User, http.RequestAborted);
+    public static Caller Of(HttpContext http) => new(http.RequestServices, http.User, http.RequestAborted,
+        Anonymous: http.User.Identity?.IsAuthenticated != true && http.Request.Headers.Authorization.Count == 0);
 }

@@ -147,12 +147,13 @@ public sealed class GraphQLHttpEndpoint(GraphQLRequestExecutor executor, IGraphQ
         if (status == StatusCodes.Status405MethodNotAllowed && !http.Response.Headers.ContainsKey("Allow"))
             http.Response.Headers.Allow = "POST";
 
-        var body = serializer.Serialize(outcome.Result);
+        // An answer from the response cache is written as it was kept: no serialization, no hashing.
+        var body = outcome.Serialized?.Body ?? System.Text.Encoding.UTF8.GetBytes(serializer.Serialize(outcome.Result));
         var cacheable = outcome.Cacheable && HttpMethods.IsGet(http.Request.Method) && !IsEditor(http);
         SetCaching(http, cacheable);
         if (cacheable)
         {
-            var etag = $"W/\"{Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(body)))[..32]}\"";
+            var etag = outcome.Serialized?.ETag ?? $"W/\"{Convert.ToHexStringLower(SHA256.HashData(body.Span))[..32]}\"";
             http.Response.Headers.ETag = etag;
             if (http.Request.Headers.IfNoneMatch.Any(value => value is not null && value.Split(',').Any(tag => tag.Trim() == etag || tag.Trim() == "*")))
             {
@@ -163,7 +164,7 @@ public sealed class GraphQLHttpEndpoint(GraphQLRequestExecutor executor, IGraphQ
 
         http.Response.StatusCode = status;
         http.Response.ContentType = $"{mediaType}; charset=utf-8";
-        await http.Response.WriteAsync(body, http.RequestAborted);
+        await http.Response.Body.WriteAsync(body, http.RequestAborted);
     }
 
     private void SetCaching(HttpContext http, bool cacheable)

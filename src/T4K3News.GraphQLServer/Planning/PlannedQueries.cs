@@ -20,8 +20,11 @@ public interface IRootFieldPlanner
     PlannedField? Plan(SelectionPlanning planning, GraphQLField field, FieldType definition);
 }
 
-/// <summary>Runs a planned root field: its JSON text, or null for a JSON null.</summary>
-public sealed record PlannedField(Func<CancellationToken, Task<string?>> RunAsync);
+/// <summary>Runs a planned root field.</summary>
+public sealed record PlannedField(Func<CancellationToken, Task<PlannedValue>> RunAsync);
+
+/// <summary>A planned root field's JSON text (null for a JSON null), and what it shows, for a response cache (null: unknown).</summary>
+public sealed record PlannedValue(string? Json, IReadOnlyCollection<string>? Dependencies);
 
 /// <summary>What a planner may ask of the operation: fields as GraphQL collects them (fragments, @skip/@include), and coerced arguments.</summary>
 public sealed class SelectionPlanning(PlannedQueryExecutionStrategy strategy, ExecutionContext context)
@@ -74,8 +77,15 @@ public sealed class PlannedQueryExecutionStrategy(IEnumerable<IRootFieldPlanner>
             plan.Add((key, planned));
         }
 
-        var values = await Task.WhenAll(plan.Select(p => p.Field?.RunAsync(context.CancellationToken) ?? Task.FromResult<string?>($"\"{root.Name}\"")));
-        return new ExecutionResult { Executed = true, Document = context.Document, Operation = context.Operation, Data = new PlannedData(plan.Select(p => p.Key).ToArray(), values) };
+        var values = await Task.WhenAll(plan.Select(p => p.Field?.RunAsync(context.CancellationToken) ?? Task.FromResult(new PlannedValue($"\"{root.Name}\"", []))));
+        var dependencies = values.All(v => v.Dependencies is not null) ? values.SelectMany(v => v.Dependencies!).ToHashSet(StringComparer.Ordinal) : null;
+        return new ExecutionResult
+        {
+            Executed = true,
+            Document = context.Document,
+            Operation = context.Operation,
+            Data = new PlannedData(plan.Select(p => p.Key).ToArray(), values.Select(v => v.Json).ToArray(), dependencies),
+        };
     }
 
     internal IReadOnlyDictionary<string, (GraphQLField Field, FieldType Definition)> Collect(ExecutionContext context, IGraphType type, GraphQLSelectionSet selection) =>
@@ -84,10 +94,13 @@ public sealed class PlannedQueryExecutionStrategy(IEnumerable<IRootFieldPlanner>
 
 /// <summary>The data of a planned response: each root field's JSON written as the database returned it.</summary>
 [JsonConverter(typeof(PlannedDataConverter))]
-public sealed class PlannedData(string[] keys, string?[] values)
+public sealed class PlannedData(string[] keys, string?[] values, IReadOnlyCollection<string>? dependencies)
 {
     public string[] Keys => keys;
     public string?[] Values => values;
+
+    /// <summary>What the answer shows, as its planners named it; null when one of them could not say.</summary>
+    public IReadOnlyCollection<string>? Dependencies => dependencies;
 }
 
 internal sealed class PlannedDataConverter : JsonConverter<PlannedData>

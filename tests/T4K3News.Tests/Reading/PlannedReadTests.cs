@@ -7,15 +7,21 @@ namespace T4K3News.Tests.Reading;
 /// <summary>The same newsroom answered by GraphQL.NET's resolvers and loaders, with the read engine switched off.</summary>
 public sealed class NewsroomApiWithoutPlannedReads : NewsroomApi
 {
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["GraphQL:PlannedReads"] = "false" };
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["GraphQL:PlannedReads"] = "false", ["GraphQL:ResponseCache"] = "false" };
+}
+
+/// <summary>The newsroom with the read engine and without the response cache, so every read runs its statements.</summary>
+public sealed class NewsroomApiWithoutResponseCache : NewsroomApi
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["GraphQL:ResponseCache"] = "false" };
 }
 
 /// <summary>
 /// Front-end reads are planned into one SQL statement per root field, and answer exactly what GraphQL.NET's own
 /// resolvers answer: the same data for readers and editors, whatever the selection, filter, order or page.
 /// </summary>
-public sealed class PlannedReadTests(NewsroomApi planned, NewsroomApiWithoutPlannedReads resolved)
-    : IClassFixture<NewsroomApi>, IClassFixture<NewsroomApiWithoutPlannedReads>
+public sealed class PlannedReadTests(NewsroomApiWithoutResponseCache planned, NewsroomApiWithoutPlannedReads resolved)
+    : IClassFixture<NewsroomApiWithoutResponseCache>, IClassFixture<NewsroomApiWithoutPlannedReads>
 {
     public const string HomePage = "{ articles(first: 20) { nodes { slug title standfirst publishedAt tags { name slug } takeaways { text } } } }";
 
