@@ -128,8 +128,6 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         if (filter is null || order is null)
             return null;
 
-        var connectionType = Unwrap(definition.ResolvedType!);
-        var parts = new List<string>();
         var p = Alias("p");
         var n = Alias("n");
         var keys = string.Join(", ", order.Select((o, i) => $"{o.Expression} AS k{i}"));
@@ -146,130 +144,76 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         var rows = $"(SELECT count(*) FROM {p})";
         var shown = $"least({rows}, {window.Size})";
 
-        foreach (var (key, (f, d)) in planning.Collect(connectionType, field.SelectionSet))
+        var connection = JsonObject(definition.ResolvedType!, field.SelectionSet, (d, f) => d.Name switch
         {
-            string? value = d.Name switch
+            "totalCount" => $"(SELECT count(*) FROM {Table(articles)} {a} WHERE {Visible(a)} AND {filter})",
+            "nodes" or "edges" => Nodes(d, f),
+            "pageInfo" => JsonObject(d.ResolvedType!, f.SelectionSet, (info, _) => info.Name switch
             {
-                "__typename" => Literal(connectionType.Name),
-                "totalCount" => $"(SELECT count(*) FROM {Table(articles)} {a} WHERE {Visible(a)} AND {filter})",
-                "nodes" => Nodes(d, f, node => node),
-                "edges" => Nodes(d, f, node => null),
-                "pageInfo" => PageInfo(d, f),
+                // As PagingArguments.ToConnection: paging forwards, the row after the page counts only before 'before'.
+                "hasNextPage" => window.Backward || window.End is not { } end || window.Start + window.Size < end ? $"{rows} > {window.Size}" : "FALSE",
+                "hasPreviousPage" => window.HasEarlierRows ? "TRUE" : "FALSE",
+                "startCursor" => $"CASE WHEN {shown} > 0 THEN {Cursor(window.Start.ToString(CultureInfo.InvariantCulture))} END",
+                "endCursor" => $"CASE WHEN {shown} > 0 THEN {Cursor($"{shown} + {window.Start - 1}")} END",
                 _ => null,
-            };
-            if (value is null)
-                return null;
-            parts.Add($"{Literal(key)}, {value}");
-        }
+            }),
+            _ => null,
+        });
+        return connection is null ? null : $"WITH {page} SELECT {connection}, ARRAY['{ContentResponseDependencies.Lists}']";
 
-        return parts.Count > MaxObjectKeys ? null : $"WITH {page} SELECT json_build_object({string.Join(", ", parts)}), ARRAY['{ContentResponseDependencies.Lists}']";
-
-        string? Nodes(FieldType list, GraphQLField selection, Func<string, string?> shape)
+        string? Nodes(FieldType list, GraphQLField selection)
         {
             var r = Alias("r");
-            string? item;
-            if (list.Name == "nodes")
-            {
-                item = ArticleObject(Unwrap(list.ResolvedType!), selection.SelectionSet, r);
-            }
-            else
-            {
-                var edgeType = Unwrap(list.ResolvedType!);
-                var edge = new List<string>();
-                foreach (var (key, (f, d)) in planning.Collect(edgeType, selection.SelectionSet))
+            var item = list.Name == "nodes"
+                ? ArticleObject(list.ResolvedType!, selection.SelectionSet, r)
+                : JsonObject(list.ResolvedType!, selection.SelectionSet, (d, f) => d.Name switch
                 {
-                    var value = d.Name switch
-                    {
-                        "__typename" => Literal(edgeType.Name),
-                        "cursor" => Cursor($"{n}.rn + {window.Start - 1}"),
-                        "node" => ArticleObject(Unwrap(d.ResolvedType!), f.SelectionSet, r),
-                        _ => null,
-                    };
-                    if (value is null)
-                        return null;
-                    edge.Add($"{Literal(key)}, {value}");
-                }
-
-                item = $"json_build_object({string.Join(", ", edge)})";
-            }
-
+                    "cursor" => Cursor($"{n}.rn + {window.Start - 1}"),
+                    "node" => ArticleObject(d.ResolvedType!, f.SelectionSet, r),
+                    _ => null,
+                });
             return item is null
                 ? null
                 : $"(SELECT coalesce(json_agg({item} ORDER BY {n}.rn), '[]'::json) FROM {n} JOIN {Table(articles)} {r} ON {r}.{Column(articles, nameof(Article.Id))} = {n}.id WHERE {n}.rn <= {window.Size})";
         }
-
-        string? PageInfo(FieldType info, GraphQLField selection)
-        {
-            var infoType = Unwrap(info.ResolvedType!);
-            var fields = new List<string>();
-            foreach (var (key, (_, d)) in planning.Collect(infoType, selection.SelectionSet))
-            {
-                var value = d.Name switch
-                {
-                    "__typename" => Literal(infoType.Name),
-                    // As PagingArguments.ToConnection: paging forwards, the row after the page counts only before 'before'.
-                    "hasNextPage" => window.Backward || window.End is not { } end || window.Start + window.Size < end ? $"{rows} > {window.Size}" : "FALSE",
-                    "hasPreviousPage" => window.HasEarlierRows ? "TRUE" : "FALSE",
-                    "startCursor" => $"CASE WHEN {shown} > 0 THEN {Cursor(window.Start.ToString(CultureInfo.InvariantCulture))} END",
-                    "endCursor" => $"CASE WHEN {shown} > 0 THEN {Cursor($"{shown} + {window.Start - 1}")} END",
-                    _ => null,
-                };
-                if (value is null)
-                    return null;
-                fields.Add($"{Literal(key)}, {value}");
-            }
-
-            return $"json_build_object({string.Join(", ", fields)})";
-        }
     }
 
-    private string? ArticleObject(IGraphType type, GraphQLSelectionSet? selection, string a)
+    private string? ArticleObject(IGraphType type, GraphQLSelectionSet? selection, string a) =>
+        JsonObject(type, selection, (definition, field) => definition.Name switch
+        {
+            "id" => GlobalId(ArticleType.TypeName, $"{a}.{Column(articles, nameof(Article.Id))}"),
+            "heroImage" => HeroImage(definition, field, a),
+            "publication" => Publication(definition, field, a),
+            "tags" => Tags(definition, field, a),
+            "relatedArticles" => Related(definition, field, a),
+            _ => OrderedList(definition, field, a) ?? Scalar(articles, definition, a),
+        });
+
+    private string? TagObject(IGraphType type, GraphQLSelectionSet? selection, string t) =>
+        JsonObject(type, selection, (definition, _) => definition.Name switch
+        {
+            "id" => GlobalId(TagType.TypeName, $"{t}.{Column(tags, nameof(Tag.Id))}"),
+            "articleCount" => ArticleCount(t),
+            _ => Scalar(tags, definition, t),
+        });
+
+    /// <summary>
+    /// The selected fields of <paramref name="type"/> as one JSON object, each written by <paramref name="value"/>
+    /// (<c>__typename</c> here); null when any field cannot be planned, and then neither can the object.
+    /// </summary>
+    private string? JsonObject(IGraphType type, GraphQLSelectionSet? selection, Func<FieldType, GraphQLField, string?> value)
     {
         type = Unwrap(type);
         var parts = new List<string>();
         foreach (var (key, (field, definition)) in planning.Collect(type, selection))
         {
-            if (SelectionPlanning.HasOtherDirectives(field))
+            var sql = SelectionPlanning.HasOtherDirectives(field) ? null : definition.Name == "__typename" ? Literal(type.Name) : value(definition, field);
+            if (sql is null)
                 return null;
-            var value = definition.Name switch
-            {
-                "__typename" => Literal(ArticleType.TypeName),
-                "id" => GlobalId(ArticleType.TypeName, $"{a}.{Column(articles, nameof(Article.Id))}"),
-                "heroImage" => HeroImage(definition, field, a),
-                "publication" => Publication(definition, field, a),
-                "tags" => Tags(definition, field, a),
-                "relatedArticles" => Related(definition, field, a),
-                _ => OrderedList(definition, field, a) ?? Scalar(articles, definition, a),
-            };
-            if (value is null)
-                return null;
-            parts.Add($"{Literal(key)}, {value}");
+            parts.Add($"{Literal(key)}, {sql}");
         }
 
-        return parts.Count is 0 or > MaxObjectKeys ? null : $"json_build_object({string.Join(", ", parts)})";
-    }
-
-    private string? TagObject(IGraphType type, GraphQLSelectionSet? selection, string t)
-    {
-        type = Unwrap(type);
-        var parts = new List<string>();
-        foreach (var (key, (field, definition)) in planning.Collect(type, selection))
-        {
-            if (SelectionPlanning.HasOtherDirectives(field))
-                return null;
-            var value = definition.Name switch
-            {
-                "__typename" => Literal(TagType.TypeName),
-                "id" => GlobalId(TagType.TypeName, $"{t}.{Column(tags, nameof(Tag.Id))}"),
-                "articleCount" => ArticleCount(t),
-                _ => Scalar(tags, definition, t),
-            };
-            if (value is null)
-                return null;
-            parts.Add($"{Literal(key)}, {value}");
-        }
-
-        return parts.Count is 0 or > MaxObjectKeys ? null : $"json_build_object({string.Join(", ", parts)})";
+        return parts.Count > MaxObjectKeys ? null : $"json_build_object({string.Join(", ", parts)})";
     }
 
     /// <summary>How many published articles carry the tag: readers' visibility whoever asks, as the field says.</summary>
@@ -284,44 +228,24 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
     {
         var alt = $"{a}.{Column(articles, nameof(Article.HeroImageAltText))}";
         var caption = $"{a}.{Column(articles, nameof(Article.HeroImageCaption))}";
-        var type = Unwrap(definition.ResolvedType!);
-        var parts = new List<string>();
-        foreach (var (key, (_, d)) in planning.Collect(type, field.SelectionSet))
+        var image = JsonObject(definition.ResolvedType!, field.SelectionSet, (d, _) => d.Name switch
         {
-            var value = d.Name switch
-            {
-                "__typename" => Literal(type.Name),
-                "altText" => alt,
-                "caption" => caption,
-                _ => null,
-            };
-            if (value is null)
-                return null;
-            parts.Add($"{Literal(key)}, {value}");
-        }
-
-        return $"CASE WHEN {alt} IS NULL AND {caption} IS NULL THEN NULL ELSE json_build_object({string.Join(", ", parts)}) END";
+            "altText" => alt,
+            "caption" => caption,
+            _ => null,
+        });
+        return image is null ? null : $"CASE WHEN {alt} IS NULL AND {caption} IS NULL THEN NULL ELSE {image} END";
     }
 
     private string? Publication(FieldType definition, GraphQLField field, string a)
     {
-        var type = Unwrap(definition.ResolvedType!);
         var p = Alias("pub");
-        var parts = new List<string>();
-        foreach (var (key, (_, d)) in planning.Collect(type, field.SelectionSet))
-        {
-            var value = d.Name switch
-            {
-                "__typename" => Literal(type.Name),
-                "id" => GlobalId(PublicationType.TypeName, $"{p}.{Column(publications, "Id")}"),
-                _ => Scalar(publications, d, p),
-            };
-            if (value is null)
-                return null;
-            parts.Add($"{Literal(key)}, {value}");
-        }
-
-        return $"(SELECT json_build_object({string.Join(", ", parts)}) FROM {Table(publications)} {p} WHERE {p}.{Column(publications, "Id")} = {a}.{Column(articles, nameof(Article.PublicationId))})";
+        var publication = JsonObject(definition.ResolvedType!, field.SelectionSet, (d, _) => d.Name == "id"
+            ? GlobalId(PublicationType.TypeName, $"{p}.{Column(publications, "Id")}")
+            : Scalar(publications, d, p));
+        return publication is null
+            ? null
+            : $"(SELECT {publication} FROM {Table(publications)} {p} WHERE {p}.{Column(publications, "Id")} = {a}.{Column(articles, nameof(Article.PublicationId))})";
     }
 
     private string? Tags(FieldType definition, GraphQLField field, string a)
@@ -347,23 +271,15 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
     {
         if (articles.FindComplexProperty(Pascal(definition.Name)) is not { IsCollection: true } list)
             return null;
-        var itemType = Unwrap(definition.ResolvedType!);
         var (i, o) = (Alias("i"), Alias("o"));
-        var parts = new List<string>();
-        foreach (var (key, (_, d)) in planning.Collect(itemType, field.SelectionSet))
-        {
-            string? value = d.Name == "__typename"
-                ? Literal(itemType.Name)
-                : list.ComplexType.FindProperty(Pascal(d.Name)) is { ClrType: var clr } property && clr == typeof(string)
-                    ? $"{i} ->> {Literal(property.GetJsonPropertyName() ?? property.Name)}"
-                    : null;
-            if (value is null)
-                return null;
-            parts.Add($"{Literal(key)}, {value}");
-        }
-
+        var item = JsonObject(definition.ResolvedType!, field.SelectionSet, (d, _) =>
+            list.ComplexType.FindProperty(Pascal(d.Name)) is { ClrType: var clr } property && clr == typeof(string)
+                ? $"{i} ->> {Literal(property.GetJsonPropertyName() ?? property.Name)}"
+                : null);
         var column = list.ComplexType.GetContainerColumnName() ?? list.Name;
-        return $"(SELECT coalesce(json_agg(json_build_object({string.Join(", ", parts)}) ORDER BY {o}), '[]'::json) FROM jsonb_array_elements({a}.{Quote(column)}) WITH ORDINALITY AS e({i}, {o}))";
+        return item is null
+            ? null
+            : $"(SELECT coalesce(json_agg({item} ORDER BY {o}), '[]'::json) FROM jsonb_array_elements({a}.{Quote(column)}) WITH ORDINALITY AS e({i}, {o}))";
     }
 
     /// <summary>A field that is an entity's own column, written as GraphQL.NET writes its type.</summary>
@@ -465,7 +381,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
             }
             else
             {
-                condition = ColumnOf(entity, selector, alias) is { } column ? Operations(kind, column, operations) : null;
+                condition = ColumnOf(entity, selector, alias) is { } column ? Operations(kind, column, IsNullable(entity, selector), operations) : null;
             }
 
             if (condition is null)
@@ -484,24 +400,24 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
             if (operand is null)
                 continue;
             var (x, t) = (Alias("x"), Alias("t"));
-            var from = $"FROM {Table(articleTags)} {x} WHERE {x}.{Column(articleTags, nameof(ArticleTag.ArticleId))} = {a}.{Column(articles, nameof(Article.Id))}";
+            var links = $"FROM {Table(articleTags)} {x} WHERE {x}.{Column(articleTags, nameof(ArticleTag.ArticleId))} = {a}.{Column(articles, nameof(Article.Id))}";
             if (operation == "any")
             {
-                conditions.Add(operand is true ? $"EXISTS (SELECT 1 {from})" : $"NOT EXISTS (SELECT 1 {from})");
+                conditions.Add(operand is true ? $"EXISTS (SELECT 1 {links})" : $"NOT EXISTS (SELECT 1 {links})");
                 continue;
             }
 
             var predicate = Filter(tagFilter, tags, operand, t);
             if (predicate is null)
                 return null;
-            // The matching tags do not depend on the article: PostgreSQL finds them once, then only looks up links.
-            string Matching(string condition) =>
-                $"{x}.{Column(articleTags, nameof(ArticleTag.TagId))} IN (SELECT {t}.{Column(tags, nameof(Tag.Id))} FROM {Table(tags)} {t} WHERE {condition})";
+            // The matching tags do not depend on the article at hand: as an array they are found once per statement, and
+            // each article's links are then looked up by their key, as the hand-written SQL does.
+            var matching = $"{x}.{Column(articleTags, nameof(ArticleTag.TagId))} = ANY(ARRAY(SELECT {t}.{Column(tags, nameof(Tag.Id))} FROM {Table(tags)} {t} WHERE {predicate}))";
             conditions.Add(operation switch
             {
-                "some" => $"EXISTS (SELECT 1 {from} AND {Matching(predicate)})",
-                "none" => $"NOT EXISTS (SELECT 1 {from} AND {Matching(predicate)})",
-                "all" => $"NOT EXISTS (SELECT 1 {from} AND NOT {Matching(predicate)})",
+                "some" => $"EXISTS (SELECT 1 {links} AND {matching})",
+                "none" => $"NOT EXISTS (SELECT 1 {links} AND {matching})",
+                "all" => $"NOT EXISTS (SELECT 1 {links} AND NOT {matching})",
                 _ => null,
             } ?? "");
             if (conditions[^1].Length == 0)
@@ -512,14 +428,14 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
     }
 
     /// <summary>Comparisons with C#'s meaning, as EF Core translates them: null equals null, and a comparison with null is false.</summary>
-    private string? Operations(FilterFieldKind kind, string column, IDictionary<string, object?> operations)
+    private string? Operations(FilterFieldKind kind, string column, bool nullable, IDictionary<string, object?> operations)
     {
         var conditions = new List<string>();
         foreach (var (operation, operand) in operations)
         {
             if (operation is "and" or "or" && kind == FilterFieldKind.String)
             {
-                var parts = (operand as IEnumerable<object?> ?? []).Select(o => o is IDictionary<string, object?> inner ? Operations(kind, column, inner) : null).ToList();
+                var parts = (operand as IEnumerable<object?> ?? []).Select(o => o is IDictionary<string, object?> inner ? Operations(kind, column, nullable, inner) : null).ToList();
                 if (parts.Any(p => p is null))
                     return null;
                 if (parts.Count > 0)
@@ -532,18 +448,18 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
             {
                 ("eq", null) => $"{column} IS NULL",
                 ("neq", null) => $"{column} IS NOT NULL",
-                ("eq", _) => $"coalesce({column} = {Parameter(Stored(value)!)}, FALSE)",
-                ("neq", _) => $"NOT coalesce({column} = {Parameter(Stored(value)!)}, FALSE)",
+                ("eq", _) => Known($"{column} = {Parameter(Stored(value)!)}"),
+                ("neq", _) => $"NOT {Known($"{column} = {Parameter(Stored(value)!)}")}",
                 (_, null) => null,
-                ("in", IEnumerable list) => $"coalesce({column} = ANY({Array(list)}), FALSE)",
-                ("nin", IEnumerable list) => $"NOT coalesce({column} = ANY({Array(list)}), FALSE)",
-                ("contains" or "ncontains", string text) when kind == FilterFieldKind.String => $"coalesce(strpos({column}, {Parameter(text)}) > 0, FALSE)",
-                ("startsWith" or "nstartsWith", string text) when kind == FilterFieldKind.String => $"coalesce(starts_with({column}, {Parameter(text)}), FALSE)",
-                ("endsWith" or "nendsWith", string text) when kind == FilterFieldKind.String => EndsWith(column, Parameter(text)),
-                ("gt" or "ngt", _) when kind == FilterFieldKind.Ordered => $"coalesce({column} > {Parameter(value)}, FALSE)",
-                ("gte" or "ngte", _) when kind == FilterFieldKind.Ordered => $"coalesce({column} >= {Parameter(value)}, FALSE)",
-                ("lt" or "nlt", _) when kind == FilterFieldKind.Ordered => $"coalesce({column} < {Parameter(value)}, FALSE)",
-                ("lte" or "nlte", _) when kind == FilterFieldKind.Ordered => $"coalesce({column} <= {Parameter(value)}, FALSE)",
+                ("in", IEnumerable list) => Known($"{column} = ANY({Array(list)})"),
+                ("nin", IEnumerable list) => $"NOT {Known($"{column} = ANY({Array(list)})")}",
+                ("contains" or "ncontains", string text) when kind == FilterFieldKind.String => Known($"strpos({column}, {Parameter(text)}) > 0"),
+                ("startsWith" or "nstartsWith", string text) when kind == FilterFieldKind.String => Known($"starts_with({column}, {Parameter(text)})"),
+                ("endsWith" or "nendsWith", string text) when kind == FilterFieldKind.String => EndsWith(Parameter(text)),
+                ("gt" or "ngt", _) when kind == FilterFieldKind.Ordered => Known($"{column} > {Parameter(value)}"),
+                ("gte" or "ngte", _) when kind == FilterFieldKind.Ordered => Known($"{column} >= {Parameter(value)}"),
+                ("lt" or "nlt", _) when kind == FilterFieldKind.Ordered => Known($"{column} < {Parameter(value)}"),
+                ("lte" or "nlte", _) when kind == FilterFieldKind.Ordered => Known($"{column} <= {Parameter(value)}"),
                 _ => null,
             };
             if (condition is null)
@@ -553,7 +469,11 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
 
         return conditions.Count == 0 ? "TRUE" : $"({string.Join(" AND ", conditions)})";
 
-        static string EndsWith(string column, string text) => $"coalesce(right({column}, length({text})) = {text}, FALSE)";
+        string EndsWith(string text) => Known($"right({column}, length({text})) = {text}");
+
+        // On a column that cannot be null a comparison is never unknown: it stays plain, so PostgreSQL can use its indexes
+        // and estimates; on one that can, unknown counts as false, as in C#.
+        string Known(string comparison) => nullable ? $"coalesce({comparison}, FALSE)" : comparison;
 
         string Array(IEnumerable items) =>
             Parameter(items.Cast<object?>().Select(item => item is DateTime time ? (object?)ToUtc(time) : Stored(item)).ToArray() switch
@@ -577,6 +497,10 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
 
     private bool IsArticleTags(LambdaExpression selector) =>
         selector.Body is MethodCallExpression { Method.Name: nameof(Enumerable.Select), Arguments: [MemberExpression { Member.Name: nameof(Article.ArticleTags) }, _] };
+
+    private static bool IsNullable(IEntityType entity, LambdaExpression selector) =>
+        (selector.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : selector.Body) is MemberExpression member
+        && entity.FindProperty(member.Member.Name)?.IsNullable != false;
 
     private string? ColumnOf(IEntityType entity, LambdaExpression selector, string alias)
     {
