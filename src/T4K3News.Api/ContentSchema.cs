@@ -11,8 +11,12 @@ namespace T4K3News.Api;
 public static class ContentSchemaServices
 {
     /// <summary>The newsroom's schema on the GraphQL server kit, with every graph type of this host.</summary>
-    public static IServiceCollection AddContentSchema(this IServiceCollection services) =>
-        services.AddGraphQLServer<ContentSchema>(graphQL => graphQL.AddGraphTypes(typeof(ContentSchema).Assembly));
+    public static IServiceCollection AddContentSchema(this IServiceCollection services)
+    {
+        // The entities' doc comments are the schema's descriptions: one source for both.
+        GlobalSwitches.EnableReadDescriptionFromXmlDocumentation = true;
+        return services.AddGraphQLServer<ContentSchema>(graphQL => graphQL.AddGraphTypes(typeof(ContentSchema).Assembly));
+    }
 }
 
 public sealed class ContentSchema : Schema

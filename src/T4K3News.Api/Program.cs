@@ -11,7 +11,6 @@ using T4K3News.Api.Tags;
 using T4K3News.Content;
 using T4K3News.GraphQLServer;
 
-GraphQL.GlobalSwitches.EnableReadDescriptionFromXmlDocumentation = true; // the entities' doc comments are the schema's descriptions
 var isCommand = AppCommands.IsCommand(args);
 var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
 builder.Services
