@@ -25,18 +25,36 @@ public sealed class GraphQLRequestExecutor(
     ILogger<GraphQLRequestExecutor> log,
     IResponseCacheInvalidation? cacheInvalidation = null)
 {
-    /// <summary>Front ends send the same few documents again and again; each is parsed once (the syntax tree is never changed).</summary>
+    /// <summary>
+    /// Front ends send the same few documents again and again; each is parsed once (the syntax tree is never changed),
+    /// and once it has passed GraphQL's own validation it is not validated against the schema again, as GraphQL.NET's
+    /// document cache does: those rules depend on the document alone. The limits, which depend on the variables too
+    /// (input sizes, cost), still run every time.
+    /// </summary>
     private const int MaxParsedDocuments = 1_000;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, GraphQLDocument> parsed = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ParsedDocument> parsed = new(StringComparer.Ordinal);
 
     private GraphQLServerOptions Limits => options.Value;
 
-    private GraphQLDocument Remember(string query, GraphQLDocument document)
+    private ParsedDocument Remember(string query, GraphQLDocument document)
     {
         if (parsed.Count >= MaxParsedDocuments)
             parsed.Clear();
-        parsed[query] = document;
-        return document;
+        return parsed[query] = new ParsedDocument(document);
+    }
+
+    private sealed class ParsedDocument(GraphQLDocument document)
+    {
+        private volatile bool valid;
+
+        public GraphQLDocument Document => document;
+
+        /// <summary>Whether it once passed GraphQL's own validation (then only the variable-dependent limits run again).</summary>
+        public bool Valid
+        {
+            get => valid;
+            set => valid = value;
+        }
     }
 
     /// <summary>Runs one request (over HTTP or a WebSocket) with the caller's services and identity.</summary>
@@ -85,9 +103,11 @@ public sealed class GraphQLRequestExecutor(
         var cacheGeneration = responseCache.Generation;
 
         GraphQLDocument? document;
+        ParsedDocument entry;
         try
         {
-            document = parsed.TryGetValue(query, out var known) ? known : Remember(query, GraphQLParserApi.Parse(query));
+            entry = parsed.TryGetValue(query, out var known) ? known : Remember(query, GraphQLParserApi.Parse(query));
+            document = entry.Document;
         }
         catch (GraphQLParserException e)
         {
@@ -118,6 +138,9 @@ public sealed class GraphQLRequestExecutor(
             Schema = schema,
             Query = query,
             Document = document,
+            // The core rules are schema checks of the document alone; the host's limits and the cost analysis are added
+            // to this list by their registrations on every execution.
+            ValidationRules = entry.Valid ? [] : null,
             OperationName = request.OperationName,
             Variables = variables,
             Extensions = extensions,
@@ -133,6 +156,8 @@ public sealed class GraphQLRequestExecutor(
                 return Task.CompletedTask;
             },
         });
+        if (result.Executed)
+            entry.Valid = true;
         // A document sent with its hash is kept only now that it has parsed and validated (the executor ran it).
         if (toRemember && result.Executed)
             await persistedQueries.RememberAsync(query, caller.Cancellation);

@@ -138,6 +138,19 @@ public sealed class InputBoundsTests(NewsroomApi api) : IClassFixture<NewsroomAp
     }
 
     [Fact]
+    public async Task A_document_that_once_passed_is_still_bounded_by_the_variables_it_comes_with_next()
+    {
+        const string nodes = "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }";
+        const string deep = "query ($n: Int) { articles(first: $n) { nodes { title relatedArticles { title relatedArticles { title relatedArticles { title } } } } } }";
+
+        await api.CreateGraphQLClient().QueryAsync(nodes, new { ids = new[] { "QXJ0aWNsZTox" } });
+        await api.CreateGraphQLClient().QueryAsync(deep, new { n = 1 });
+
+        await AssertRefusedAsync("TOO_MANY_IDS", nodes, new { ids = Enumerable.Range(1, 15_000).Select(n => $"{n}") });
+        await AssertRefusedAsync("MAX_COMPLEXITY_EXCEEDED", deep, new { n = 50 });
+    }
+
+    [Fact]
     public async Task A_bad_id_in_nodes_nulls_only_its_own_entry_with_an_error_at_its_path()
     {
         var good = Convert.ToBase64String(Encoding.UTF8.GetBytes("Article:1"));
