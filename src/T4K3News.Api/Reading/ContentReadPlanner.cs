@@ -132,12 +132,17 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         var n = Alias("n");
         var keys = string.Join(", ", order.Select((o, i) => $"{o.Expression} AS k{i}"));
         var ranking = string.Join(", ", order.Select((o, i) => $"k{i} {o.Direction}"));
-        var fetch = window.Size == 0 ? 0 : window.Size + 1;
-        var page = $"""
-            {p} AS (SELECT {a}.{Column(articles, nameof(Article.Id))} AS id, {keys} FROM {Table(articles)} {a}
+        // A page of nodes alone needs neither the row after it nor row numbers: one subquery, as hand-written SQL does.
+        var nodesOnly = planning.Collect(Unwrap(definition.ResolvedType!), field.SelectionSet).Values.All(f => f.Definition.Name is "nodes" or "totalCount" or "__typename");
+        var fetch = window.Size == 0 ? 0 : nodesOnly ? window.Size : window.Size + 1;
+        var ids = $"""
+            SELECT {a}.{Column(articles, nameof(Article.Id))} AS id, {keys} FROM {Table(articles)} {a}
                 WHERE {Visible(a)} AND {filter}
                 ORDER BY {string.Join(", ", order.Select(o => $"{o.Expression} {o.Direction}"))}
-                OFFSET {window.Start} LIMIT {fetch}),
+                OFFSET {window.Start} LIMIT {fetch}
+            """;
+        var page = $"""
+            {p} AS ({ids}),
             {n} AS (SELECT id, row_number() OVER (ORDER BY {ranking}) AS rn FROM {p})
             """;
         string Cursor(string offset) => $"encode(convert_to(({offset})::text, 'UTF8'), 'base64')";
@@ -159,7 +164,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
             }),
             _ => null,
         });
-        return connection is null ? null : $"WITH {page} SELECT {connection}, ARRAY['{ContentResponseDependencies.Lists}']";
+        return connection is null ? null : $"{(nodesOnly ? "" : $"WITH {page} ")}SELECT {connection}, ARRAY['{ContentResponseDependencies.Lists}']";
 
         string? Nodes(FieldType list, GraphQLField selection)
         {
@@ -172,9 +177,12 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
                     "node" => ArticleObject(d.ResolvedType!, f.SelectionSet, r),
                     _ => null,
                 });
-            return item is null
-                ? null
-                : $"(SELECT coalesce(json_agg({item} ORDER BY {n}.rn), '[]'::json) FROM {n} JOIN {Table(articles)} {r} ON {r}.{Column(articles, nameof(Article.Id))} = {n}.id WHERE {n}.rn <= {window.Size})";
+            if (item is null)
+                return null;
+            var joined = $"JOIN {Table(articles)} {r} ON {r}.{Column(articles, nameof(Article.Id))}";
+            return nodesOnly
+                ? $"(SELECT coalesce(json_agg({item} ORDER BY {string.Join(", ", order.Select((o, i) => $"{p}.k{i} {o.Direction}"))}), '[]'::json) FROM ({ids}) {p} {joined} = {p}.id)"
+                : $"(SELECT coalesce(json_agg({item} ORDER BY {n}.rn), '[]'::json) FROM {n} {joined} = {n}.id WHERE {n}.rn <= {window.Size})";
         }
     }
 
