@@ -33,9 +33,44 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
         return db.Model;
     });
 
+    /// <summary>
+    /// Plans of operations without variables, by root field (of a document the executor keeps parsed) and role: such
+    /// a plan depends on nothing else but the time, so a front page asked again costs a lookup.
+    /// </summary>
+    private const int MaxKeptPlans = 1_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(GraphQLField Field, bool Editor), Prepared?> kept = new(new SameField());
+
     public PlannedField? Plan(SelectionPlanning planning, GraphQLField field, FieldType definition)
     {
-        var plan = new ReadPlan(planning, model.Value, planning.Context.User?.IsInRole(Roles.Editor) == true, clock.GetUtcNow().UtcDateTime);
+        var editor = planning.Context.User?.IsInRole(Roles.Editor) == true;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var keep = planning.Context.Operation.Variables?.Items is not { Count: > 0 };
+        if (!keep || !kept.TryGetValue((field, editor), out var prepared))
+        {
+            prepared = Prepare(planning, field, definition, editor, now);
+            if (keep)
+            {
+                if (kept.Count >= MaxKeptPlans)
+                    kept.Clear();
+                kept[(field, editor)] = prepared;
+            }
+        }
+
+        if (prepared is null)
+            return null;
+        var parameters = prepared.Parameters;
+        if (prepared.NowIndex is { } index)
+        {
+            parameters = [.. parameters];
+            parameters[index] = now;
+        }
+
+        return new PlannedField(cancellationToken => source.QueryJsonAsync(prepared.Sql, parameters, prepared.WhenNoRow, cancellationToken));
+    }
+
+    private Prepared? Prepare(SelectionPlanning planning, GraphQLField field, FieldType definition, bool editor, DateTime now)
+    {
+        var plan = new ReadPlan(planning, model.Value, editor, now);
         string? sql;
         try
         {
@@ -56,7 +91,17 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
         // What the answer shows, for the response cache: an article page its article and tags (links to changed related
         // articles are followed by the cache's invalidation); lists and lookups "lists" (and "tags"), dropped by any change.
         IReadOnlyCollection<string> whenNoRow = definition.Name == "tag" ? [ContentResponseDependencies.TagLookups, ContentResponseDependencies.Lists] : [ContentResponseDependencies.Lists];
-        return sql is null ? null : new PlannedField(cancellationToken => source.QueryJsonAsync(sql, plan.Parameters, whenNoRow, cancellationToken));
+        return sql is null ? null : new Prepared(sql, [.. plan.Parameters], plan.NowIndex, whenNoRow);
+    }
+
+    /// <summary>A statement ready to run again: its parameters, one of which may be the current time.</summary>
+    private sealed record Prepared(string Sql, object[] Parameters, int? NowIndex, IReadOnlyCollection<string> WhenNoRow);
+
+    private sealed class SameField : IEqualityComparer<(GraphQLField Field, bool Editor)>
+    {
+        public bool Equals((GraphQLField Field, bool Editor) x, (GraphQLField Field, bool Editor) y) => ReferenceEquals(x.Field, y.Field) && x.Editor == y.Editor;
+
+        public int GetHashCode((GraphQLField Field, bool Editor) key) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Field), key.Editor);
     }
 }
 
@@ -75,6 +120,9 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
     private string? nowParameter;
 
     public List<object> Parameters { get; } = [];
+
+    /// <summary>Which parameter is the current time (readers' visibility), so that a kept plan can be run later.</summary>
+    public int? NowIndex { get; private set; }
 
     /// <summary>Whether the answer shows which articles exist (a count), so any article's change may change it.</summary>
     public bool ShowsLists { get; private set; }
@@ -330,7 +378,12 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
 
     private string ReadersSee(string alias)
     {
-        nowParameter ??= Parameter(now);
+        if (nowParameter is null)
+        {
+            nowParameter = Parameter(now);
+            NowIndex = Parameters.Count - 1;
+        }
+
         return $"({alias}.{Column(articles, nameof(Article.Status))} = {Parameter(nameof(ArticleStatus.Published))} AND {alias}.{Column(articles, nameof(Article.PublishedAt))} <= {nowParameter})";
     }
 

@@ -90,6 +90,30 @@ public sealed class PlannedReadTests(NewsroomApiWithoutResponseCache planned, Ne
     }
 
     [Fact]
+    public async Task A_kept_plan_still_shows_a_scheduled_article_once_its_time_has_come()
+    {
+        const string scheduled = """{ article(slug: "scheduled-for-the-next-century") { title } }""";
+        var client = planned.CreateGraphQLClient();
+        var before = await client.QueryAsync(scheduled);
+        var span = new DateTime(2100, 1, 2, 0, 0, 0, DateTimeKind.Utc) - planned.Clock.GetUtcNow().UtcDateTime;
+
+        planned.Clock.Advance(span);
+        try
+        {
+            planned.Statements.Reset();
+            var after = await client.QueryAsync(scheduled);
+
+            Assert.Null(before["article"]);
+            Assert.Equal("Scheduled for the next century", after["article"]!["title"].Text());
+            Assert.Equal(1, planned.Statements.Count);
+        }
+        finally
+        {
+            planned.Clock.Advance(-span);
+        }
+    }
+
+    [Fact]
     public async Task Two_root_fields_run_two_statements_and_what_the_engine_does_not_plan_runs_through_the_loaders()
     {
         planned.Statements.Reset();
