@@ -58,5 +58,6 @@ public sealed class MutationType : ObjectGraphType
         ArticleMutations.Register(this);
         TagMutations.Register(this);
         Auth.TokenMutations.Register(this);
+        Previews.PreviewMutations.Register(this);
     }
 }

@@ -5,6 +5,7 @@ using T4K3News.Api.Caching;
 using T4K3News.Api.Commands;
 using T4K3News.Api.Hosting;
 using T4K3News.Api.PersistedQueries;
+using T4K3News.Api.Previews;
 using T4K3News.Api.Reading;
 using T4K3News.Api.Subscriptions;
 using T4K3News.Api.Tags;
@@ -20,6 +21,7 @@ builder.Services
     .AddTags()
     .AddPlannedReads()
     .AddTokenAuthentication()
+    .AddPreviews()
     .AddPersistedQueries()
     .AddArticleChangeFeed()
     .AddResponseCache()

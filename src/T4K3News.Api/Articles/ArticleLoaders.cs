@@ -15,7 +15,7 @@ public sealed class ArticleLoaders
         ById = new(async (ids, ct) =>
         {
             await using var db = await databases.CreateDbContextAsync(ct);
-            return await access.Articles(db).Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => (Article?)a, ct);
+            return await access.ArticlesOrPreviewed(db).Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => (Article?)a, ct);
         }, null);
 
         Publications = new(async (ids, ct) =>

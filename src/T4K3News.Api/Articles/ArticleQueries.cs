@@ -19,7 +19,7 @@ public static class ArticleQueries
                 var (databases, access) = Services(context);
                 var slug = context.GetArgument<string>("slug");
                 await using var db = await databases.CreateDbContextAsync(context.CancellationToken);
-                return await access.Articles(db).AsNoTracking().SingleOrDefaultAsync(a => a.Slug == slug, context.CancellationToken);
+                return await access.ArticlesOrPreviewed(db).AsNoTracking().SingleOrDefaultAsync(a => a.Slug == slug, context.CancellationToken);
             });
 
         query.Field<ArticlesConnectionType>("articles")

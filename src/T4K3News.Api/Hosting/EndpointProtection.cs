@@ -22,6 +22,9 @@ public sealed class RateLimitOptions
     /// <summary>Requests with a token that turns out unknown, revoked or expired one address may send per window; then its tokens are refused unread.</summary>
     public int InvalidTokenPermitLimit { get; set; } = 60;
 
+    /// <summary>WebSocket connection attempts (upgrade requests) one address may make per window, on top of its request limit.</summary>
+    public int WebSocketConnectPermitLimit { get; set; } = 60;
+
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }
 
@@ -77,7 +80,7 @@ public static class EndpointProtection
 
         var origins = configuration.GetSection(CorsOptions.Section).Get<CorsOptions>()?.AllowedOrigins ?? [];
         services.AddCors(cors => cors.AddDefaultPolicy(policy =>
-            policy.WithOrigins(origins).WithMethods("GET", "POST").WithHeaders("Authorization", "Content-Type", "Accept")
+            policy.WithOrigins(origins).WithMethods("GET", "POST").WithHeaders("Authorization", "Content-Type", "Accept", Previews.PreviewTokenAuthentication.HeaderName)
                 .WithExposedHeaders("ETag", "Retry-After").SetPreflightMaxAge(TimeSpan.FromHours(1))));
         return services;
     }
@@ -106,6 +109,11 @@ public static class EndpointProtection
             .Use(async (http, next) =>
             {
                 if (await http.RequestServices.GetRequiredService<ClientRateLimits>().AdmitAfterAuthenticationAsync(http))
+                    await next(http);
+            })
+            .Use(async (http, next) =>
+            {
+                if (await http.RequestServices.GetRequiredService<Previews.PreviewTokenAuthentication>().AuthenticateAsync(http))
                     await next(http);
             }));
 
@@ -140,6 +148,7 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
             {
                 BucketKind.Anonymous => options.Value.AnonymousPermitLimit,
                 BucketKind.InvalidTokens => options.Value.InvalidTokenPermitLimit,
+                BucketKind.SocketConnects => options.Value.WebSocketConnectPermitLimit,
                 _ => options.Value.EditorPermitLimit,
             },
             Window = options.Value.Window,
@@ -153,6 +162,8 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
         if (!limits.Enabled)
             return true;
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "";
+        if (http.WebSockets.IsWebSocketRequest && !await AdmitAsync(http, new Bucket(BucketKind.SocketConnects, address)))
+            return false;
         if (!HasToken(http))
             return await AdmitAsync(http, new Bucket(BucketKind.Anonymous, address));
 
@@ -178,6 +189,25 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
             ? await AdmitAsync(http, new Bucket(BucketKind.Token, name))
             : await AdmitAsync(http, new Bucket(BucketKind.InvalidTokens, http.Connection.RemoteIpAddress?.ToString() ?? ""));
     }
+
+    /// <summary>
+    /// Whether a token sent otherwise than as a bearer token (a preview link's) may be looked up: not while the address
+    /// has used up its allowance of tokens that failed. A refused request has its 429 written.
+    /// </summary>
+    public async Task<bool> AdmitTokenLookupAsync(HttpContext http)
+    {
+        if (!limits.Enabled)
+            return true;
+        using var failedTokensLeft = windows.AttemptAcquire(new Bucket(BucketKind.InvalidTokens, http.Connection.RemoteIpAddress?.ToString() ?? ""), permitCount: 0);
+        if (failedTokensLeft.IsAcquired)
+            return true;
+        await RefuseAsync(http, failedTokensLeft);
+        return false;
+    }
+
+    /// <summary>Counts such a token that failed against its address's allowance; false, with the 429 written, when it was used up.</summary>
+    public async Task<bool> CountFailedTokenAsync(HttpContext http) =>
+        !limits.Enabled || await AdmitAsync(http, new Bucket(BucketKind.InvalidTokens, http.Connection.RemoteIpAddress?.ToString() ?? ""));
 
     public void Dispose() => windows.Dispose();
 
@@ -208,6 +238,7 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
         TokensFromAddress,
         Token,
         InvalidTokens,
+        SocketConnects,
     }
 
     private readonly record struct Bucket(BucketKind Kind, string Key);

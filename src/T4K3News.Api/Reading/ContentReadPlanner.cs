@@ -42,6 +42,10 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
 
     public PlannedField? Plan(SelectionPlanning planning, GraphQLField field, FieldType definition)
     {
+        // A preview request sees one article more than readers do, which only the resolvers know: it is never planned,
+        // and so never takes or leaves a kept plan.
+        if (planning.Context.RequestServices?.GetService<ArticleAccess>()?.PreviewedArticleId is not null)
+            return null;
         var editor = planning.Context.User?.IsInRole(Roles.Editor) == true;
         var now = clock.GetUtcNow().UtcDateTime;
         var keep = planning.Context.Operation.Variables?.Items is not { Count: > 0 };

@@ -31,6 +31,7 @@ public sealed class SubscriptionType : ObjectGraphType
                     throw new ExecutionError("Live changes are unavailable right now; try again shortly.") { Code = ErrorCodes.SubscriptionsUnavailable };
                 return feed.Of(only);
             });
+        PublishedArticleSubscription.Register(this);
     }
 }
 

@@ -176,7 +176,7 @@ public sealed class GraphQLHttpEndpoint(GraphQLRequestExecutor executor, IGraphQ
     }
 
     private static bool IsEditor(HttpContext http) =>
-        http.User.Identity?.IsAuthenticated == true || http.Request.Headers.Authorization.Count > 0;
+        http.User.Identity?.IsAuthenticated == true || http.Request.Headers.Authorization.Count > 0 || http.IsMarkedPrivate();
 
     /// <summary>application/graphql-response+json when the client prefers it; application/json for application/json, */* or no Accept.</summary>
     private static string? NegotiateMediaType(HttpRequest request)

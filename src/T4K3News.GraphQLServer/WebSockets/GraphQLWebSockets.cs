@@ -10,8 +10,9 @@ namespace T4K3News.GraphQLServer;
 
 /// <summary>
 /// GraphQL over WebSocket at the GraphQL endpoint, in the graphql-transport-ws protocol (the one graphql-ws, Apollo
-/// Client and Banana Cake Pop speak). It is the editors' transport, for subscriptions (live previews): connection_init
-/// must carry an editor's token, and a token revoked or expired meanwhile closes the socket at the next message or event.
+/// Client and Banana Cake Pop speak). Editors send their token in connection_init, and a token revoked or expired
+/// meanwhile closes the socket at the next message or event; a connection_init without a token opens an anonymous
+/// connection (readers' live tickers), of which one address may hold a bounded number.
 /// </summary>
 public sealed class GraphQLWebSockets(
     GraphQLRequestExecutor executor,
@@ -33,6 +34,9 @@ public sealed class GraphQLWebSockets(
     /// <summary>Open connections per token name (on this instance), for <see cref="GraphQLServerOptions.MaxSocketsPerToken"/>.</summary>
     private readonly ConcurrentDictionary<string, int> socketsPerToken = new();
 
+    /// <summary>Open connections per client address that no token accounts for (anonymous, or not initialised yet), for <see cref="GraphQLServerOptions.MaxSocketsPerAddress"/>.</summary>
+    private readonly ConcurrentDictionary<string, int> socketsPerAddress = new();
+
     public async Task HandleAsync(HttpContext http)
     {
         if (!http.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol))
@@ -44,7 +48,15 @@ public sealed class GraphQLWebSockets(
         }
 
         using var socket = await http.WebSockets.AcceptWebSocketAsync(SubProtocol);
-        await using var session = new Session(this, http, socket);
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? "";
+        if (!TryCount(socketsPerAddress, address, options.Value.MaxSocketsPerAddress))
+        {
+            await socket.CloseOutputAsync((WebSocketCloseStatus)CloseCodes.PolicyViolation,
+                $"Too many connections from this address: at most {options.Value.MaxSocketsPerAddress}", http.RequestAborted);
+            return;
+        }
+
+        await using var session = new Session(this, http, socket, address);
         await session.RunAsync();
     }
 
@@ -69,29 +81,29 @@ public sealed class GraphQLWebSockets(
     /// <summary>How long a client has to answer the server's close frame (the close handshake) before it is disconnected.</summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Counts a connection for the token, unless it has as many as allowed already.</summary>
-    private bool TryCountSocket(string tokenName)
+    /// <summary>Counts a connection for the token or address, unless it has as many as allowed already.</summary>
+    private static bool TryCount(ConcurrentDictionary<string, int> counts, string key, int limit)
     {
         while (true)
         {
-            var count = socketsPerToken.GetValueOrDefault(tokenName);
-            if (count >= options.Value.MaxSocketsPerToken)
+            var count = counts.GetValueOrDefault(key);
+            if (count >= limit)
                 return false;
-            if (count == 0 ? socketsPerToken.TryAdd(tokenName, 1) : socketsPerToken.TryUpdate(tokenName, count + 1, count))
+            if (count == 0 ? counts.TryAdd(key, 1) : counts.TryUpdate(key, count + 1, count))
                 return true;
         }
     }
 
-    private void UncountSocket(string tokenName)
+    private static void Uncount(ConcurrentDictionary<string, int> counts, string key)
     {
-        while (socketsPerToken.TryGetValue(tokenName, out var count))
+        while (counts.TryGetValue(key, out var count))
         {
-            if (count == 1 ? socketsPerToken.TryRemove(new KeyValuePair<string, int>(tokenName, 1)) : socketsPerToken.TryUpdate(tokenName, count - 1, count))
+            if (count == 1 ? counts.TryRemove(new KeyValuePair<string, int>(key, 1)) : counts.TryUpdate(key, count - 1, count))
                 return;
         }
     }
 
-    private sealed class Session(GraphQLWebSockets server, HttpContext http, WebSocket socket) : IAsyncDisposable
+    private sealed class Session(GraphQLWebSockets server, HttpContext http, WebSocket socket, string address) : IAsyncDisposable
     {
         private readonly GraphQLWebSockets server = server;
         private readonly HttpContext http = http;
@@ -104,6 +116,7 @@ public sealed class GraphQLWebSockets(
         private bool acknowledged;
         private string? secret;
         private string? countedToken;
+        private string? countedAddress = address;
         private int closeRequested;
         private Outgoing? closeAheadOfQueue;
 
@@ -210,13 +223,25 @@ public sealed class GraphQLWebSockets(
                 return Close(CloseCodes.BadRequest, "Invalid message: the connection_init payload is an object");
 
             secret = TokenFrom(payload) ?? TokenFrom(http.Request.Headers.Authorization.ToString());
-            var user = secret is null ? null : await server.authenticator.AuthenticateAsync(secret, closing.Token);
-            if (user?.Identity?.Name is not { } tokenName)
-                return Close(CloseCodes.Forbidden, "Forbidden: send an editor's token in the connection_init payload as { \"Authorization\": \"Bearer <token>\" }");
+            if (secret is null)
+            {
+                // A reader: anonymous, as over HTTP, and counted against its address for as long as it stays.
+                acknowledged = true;
+                Send("""{"type":"connection_ack"}""");
+                return true;
+            }
 
-            if (!server.TryCountSocket(tokenName))
+            var user = await server.authenticator.AuthenticateAsync(secret, closing.Token);
+            if (user?.Identity?.Name is not { } tokenName)
+                return Close(CloseCodes.Forbidden, "Forbidden: the token is not a valid editor's token; send none to connect as a reader");
+
+            if (!TryCount(server.socketsPerToken, tokenName, Limits.MaxSocketsPerToken))
                 return Close(CloseCodes.PolicyViolation, $"Too many connections with this token: at most {Limits.MaxSocketsPerToken}");
             countedToken = tokenName;
+            // An editor's connections are bounded by its token instead.
+            if (countedAddress is not null)
+                Uncount(server.socketsPerAddress, countedAddress);
+            countedAddress = null;
 
             http.User = user;
             acknowledged = true;
@@ -257,7 +282,7 @@ public sealed class GraphQLWebSockets(
         /// <summary>A token revoked or expired since connection_init closes the socket at once.</summary>
         private async Task<bool> TokenStillActiveAsync()
         {
-            if (secret is not null && await server.authenticator.AuthenticateAsync(secret, closing.Token) is not null)
+            if (secret is null || await server.authenticator.AuthenticateAsync(secret, closing.Token) is not null)
                 return true;
             return Close(CloseCodes.Forbidden, "Forbidden: the token was revoked or has expired");
         }
@@ -421,7 +446,9 @@ public sealed class GraphQLWebSockets(
         public async ValueTask DisposeAsync()
         {
             if (countedToken is not null)
-                server.UncountSocket(countedToken);
+                Uncount(server.socketsPerToken, countedToken);
+            if (countedAddress is not null)
+                Uncount(server.socketsPerAddress, countedAddress);
             foreach (var id in operations.Keys)
             {
                 if (operations.TryRemove(id, out var operation))
