@@ -77,7 +77,7 @@ public sealed class GraphQLServerOptions
     /// <summary>The most WebSocket connections one token may hold open at once on one instance; the next is closed with 1008.</summary>
     public int MaxSocketsPerToken { get; set; } = 10;
 
-    /// <summary>The most WebSocket connections one client address may hold open at once on one instance without a token (readers, or not initialised yet); the next is closed with 1008.</summary>
+    /// <summary>The most WebSocket connections one client address may hold open at once on one instance without a token (readers); the next connection_init is closed with 1008.</summary>
     public int MaxSocketsPerAddress { get; set; } = 20;
 
     /// <summary>The most messages waiting to be sent on one WebSocket connection; a client that lets more pile up is closed with 1013.</summary>

@@ -34,7 +34,7 @@ public sealed class GraphQLWebSockets(
     /// <summary>Open connections per token name (on this instance), for <see cref="GraphQLServerOptions.MaxSocketsPerToken"/>.</summary>
     private readonly ConcurrentDictionary<string, int> socketsPerToken = new();
 
-    /// <summary>Open connections per client address that no token accounts for (anonymous, or not initialised yet), for <see cref="GraphQLServerOptions.MaxSocketsPerAddress"/>.</summary>
+    /// <summary>Open anonymous connections per client address (on this instance), for <see cref="GraphQLServerOptions.MaxSocketsPerAddress"/>.</summary>
     private readonly ConcurrentDictionary<string, int> socketsPerAddress = new();
 
     public async Task HandleAsync(HttpContext http)
@@ -48,15 +48,7 @@ public sealed class GraphQLWebSockets(
         }
 
         using var socket = await http.WebSockets.AcceptWebSocketAsync(SubProtocol);
-        var address = http.Connection.RemoteIpAddress?.ToString() ?? "";
-        if (!TryCount(socketsPerAddress, address, options.Value.MaxSocketsPerAddress))
-        {
-            await socket.CloseOutputAsync((WebSocketCloseStatus)CloseCodes.PolicyViolation,
-                $"Too many connections from this address: at most {options.Value.MaxSocketsPerAddress}", http.RequestAborted);
-            return;
-        }
-
-        await using var session = new Session(this, http, socket, address);
+        await using var session = new Session(this, http, socket);
         await session.RunAsync();
     }
 
@@ -103,7 +95,7 @@ public sealed class GraphQLWebSockets(
         }
     }
 
-    private sealed class Session(GraphQLWebSockets server, HttpContext http, WebSocket socket, string address) : IAsyncDisposable
+    private sealed class Session(GraphQLWebSockets server, HttpContext http, WebSocket socket) : IAsyncDisposable
     {
         private readonly GraphQLWebSockets server = server;
         private readonly HttpContext http = http;
@@ -116,7 +108,7 @@ public sealed class GraphQLWebSockets(
         private bool acknowledged;
         private string? secret;
         private string? countedToken;
-        private string? countedAddress = address;
+        private string? countedAddress;
         private int closeRequested;
         private Outgoing? closeAheadOfQueue;
 
@@ -225,7 +217,12 @@ public sealed class GraphQLWebSockets(
             secret = TokenFrom(payload) ?? TokenFrom(http.Request.Headers.Authorization.ToString());
             if (secret is null)
             {
-                // A reader: anonymous, as over HTTP, and counted against its address for as long as it stays.
+                // A reader: anonymous, as over HTTP, and counted against its address for as long as it stays. (Sockets
+                // not initialised yet are bounded by the address's connection-attempt limit and the init timeout.)
+                var address = http.Connection.RemoteIpAddress?.ToString() ?? "";
+                if (!TryCount(server.socketsPerAddress, address, Limits.MaxSocketsPerAddress))
+                    return Close(CloseCodes.PolicyViolation, $"Too many connections from this address: at most {Limits.MaxSocketsPerAddress}");
+                countedAddress = address;
                 acknowledged = true;
                 Send("""{"type":"connection_ack"}""");
                 return true;
@@ -238,10 +235,6 @@ public sealed class GraphQLWebSockets(
             if (!TryCount(server.socketsPerToken, tokenName, Limits.MaxSocketsPerToken))
                 return Close(CloseCodes.PolicyViolation, $"Too many connections with this token: at most {Limits.MaxSocketsPerToken}");
             countedToken = tokenName;
-            // An editor's connections are bounded by its token instead.
-            if (countedAddress is not null)
-                Uncount(server.socketsPerAddress, countedAddress);
-            countedAddress = null;
 
             http.User = user;
             acknowledged = true;

@@ -26,15 +26,31 @@ public sealed class WebSocketProtocolTests(SocketApi api) : IClassFixture<Socket
     }
 
     [Theory]
-    [InlineData("no payload", null)]
     [InlineData("unknown token", "Bearer t4k_not-a-token")]
-    public async Task Initialising_without_a_valid_editor_token_is_forbidden(string _, string? authorization)
+    [InlineData("not a bearer token", "t4kp_a-preview-token")]
+    public async Task Initialising_with_a_token_that_is_not_a_valid_editor_token_is_forbidden(string _, string authorization)
     {
         await using var socket = await GraphQLWebSocketClient.ConnectAsync(api);
 
-        await socket.SendAsync(authorization is null ? new { type = "connection_init" } : new { type = "connection_init", payload = new { Authorization = authorization } });
+        await socket.SendAsync(new { type = "connection_init", payload = new { Authorization = authorization } });
 
         Assert.Equal(4403, await socket.ClosedWithAsync());
+        await AssertStillAnswersAsync();
+    }
+
+    [Fact]
+    public async Task Initialising_without_a_token_connects_as_a_reader_who_may_not_subscribe_to_editors_changes()
+    {
+        await using var socket = await GraphQLWebSocketClient.ConnectAsync(api);
+
+        await socket.SendAsync(new { type = "connection_init" });
+        var ack = await socket.ReceiveAsync();
+        await socket.SubscribeAsync("1", "subscription { articleChanged { articleId } }");
+        var refused = await socket.ReceiveAsync();
+
+        Assert.Equal("connection_ack", ack?["type"].Text());
+        Assert.Equal("1", refused?["id"].Text());
+        Assert.Contains("AUTH_NOT_AUTHENTICATED", refused!.ToJsonString());
         await AssertStillAnswersAsync();
     }
 
