@@ -52,6 +52,10 @@ public sealed class PreviewLinkTests(PreviewApi api) : IClassFixture<PreviewApi>
         Assert.InRange(expiresAt - api.Clock.GetUtcNow().UtcDateTime, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24));
         Assert.Equal(draft.Slug, created["previewLink"]!["article"]!["slug"].Text());
         Assert.StartsWith("Editor-", created["previewLink"]!["createdBy"].Text());
+        var linkNode = $$"""{ node(id: "{{created["previewLink"]!["id"].Text()}}") { ... on PreviewLink { createdBy } } }""";
+        Assert.Null((await api.CreateGraphQLClient().QueryAsync(linkNode))["node"]);
+        Assert.Null((await Previewing(token).QueryAsync(linkNode))["node"]);
+        Assert.StartsWith("Editor-", (await editor.QueryAsync(linkNode))["node"]!["createdBy"].Text());
 
         await using var db = api.CreateDbContext();
         var rows = await db.Database.SqlQueryRaw<string>("SELECT row_to_json(l)::text AS \"Value\" FROM \"PreviewLinks\" l").ToListAsync();
@@ -69,9 +73,13 @@ public sealed class PreviewLinkTests(PreviewApi api) : IClassFixture<PreviewApi>
         var token = await LinkAsync(editor, draft.Id);
         var preview = Previewing(token);
         var reader = api.CreateGraphQLClient();
+        var page = $$"""{ article(slug: "{{draft.Slug}}") { title status relatedArticles { slug } tags { slug } } }""";
+        // A reader asking first leaves a kept plan (and a cached answer) for this document without variables...
+        var readersFirst = await reader.QueryAsync(page);
 
-        // Without variables the read planner would take these; with them the resolvers answer. Both must agree.
-        var bySlug = await preview.QueryAsync($$"""{ article(slug: "{{draft.Slug}}") { title status relatedArticles { slug } tags { slug } } }""");
+        // ...which the preview must neither take nor replace. With variables the resolvers answer alike.
+        var bySlug = await preview.QueryAsync(page);
+        var readersAfter = await reader.QueryAsync(page);
         var bySlugVariable = await preview.QueryAsync("query ($slug: String!) { article(slug: $slug) { title status } }", new { slug = draft.Slug });
         var byNode = await preview.QueryAsync($$"""{ node(id: "{{draft.Id}}") { ... on Article { title } } }""");
         var otherDraft = await preview.QueryAsync($$"""{ article(slug: "{{other.Slug}}") { title } node(id: "{{other.Id}}") { id } }""");
@@ -79,6 +87,8 @@ public sealed class PreviewLinkTests(PreviewApi api) : IClassFixture<PreviewApi>
         var listedByReaders = await reader.QueryAsync("{ articles(first: 10) { totalCount nodes { slug } } }");
         var publishedOne = await preview.QueryAsync($$"""{ article(slug: "{{published.Slug}}") { title } }""");
 
+        Assert.Null(readersFirst["article"]);
+        Assert.Null(readersAfter["article"]);
         Assert.Equal("Minister resigns: the draft", bySlug["article"]!["title"].Text());
         Assert.Equal("DRAFT", bySlug["article"]!["status"].Text());
         Assert.Equal([published.Slug], bySlug["article"]!["relatedArticles"].Texts("slug"));

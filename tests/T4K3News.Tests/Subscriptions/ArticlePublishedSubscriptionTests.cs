@@ -24,7 +24,7 @@ public sealed class TickerApi : ContentApi
 /// <summary>Readers' breaking-news ticker: <c>articlePublished</c> on an anonymous WebSocket hears articles as readers come to see them.</summary>
 public sealed class ArticlePublishedSubscriptionTests(TickerApi api) : IClassFixture<TickerApi>
 {
-    private const string ArticlePublished = "subscription { articlePublished { id slug title status publishedAt tags { slug } } }";
+    private const string ArticlePublished = "subscription { articlePublished { id slug title status publishedAt relatedArticles { id } } }";
 
     [Fact]
     public async Task A_reader_hears_an_article_as_it_is_published_but_not_its_draft_saves_nor_later_edits()
@@ -34,8 +34,9 @@ public sealed class ArticlePublishedSubscriptionTests(TickerApi api) : IClassFix
         await reader.SubscribeAsync("ticker", ArticlePublished);
         await PingAsync(reader);
 
+        var unpublished = await DraftAsync(editor, "Harbour master's notes");
         var draft = await DraftAsync(editor, "Storm closes the harbour");
-        var edited = await EditAsync(editor, draft, "Storm closes the harbour for a day");
+        var edited = await EditAsync(editor, draft, "Storm closes the harbour for a day", relatedArticleIds: [unpublished.Id]);
         var published = await PublishAsync(editor, edited);
         var heard = await reader.ReceiveAsync();
         await EditAsync(editor, published, "Storm closes the harbour for two days");
@@ -45,6 +46,7 @@ public sealed class ArticlePublishedSubscriptionTests(TickerApi api) : IClassFix
         Assert.Equal(("ticker", "next"), (heard?["id"].Text(), heard?["type"].Text()));
         var article = heard!["payload"]!["data"]!["articlePublished"]!;
         Assert.Equal((draft.Id, "Storm closes the harbour for a day", "PUBLISHED"), (article["id"].Text(), article["title"].Text(), article["status"].Text()));
+        Assert.Empty(article["relatedArticles"]!.AsArray());
         Assert.Equal(other.Id, next!["payload"]!["data"]!["articlePublished"]!["id"].Text());
     }
 
@@ -188,11 +190,11 @@ public sealed class ArticlePublishedSubscriptionTests(TickerApi api) : IClassFix
         return (article["id"].Text()!, article["version"]!.GetValue<int>());
     }
 
-    private static async Task<(string Id, int Version)> EditAsync(GraphQLClient editor, (string Id, int Version) article, string title)
+    private static async Task<(string Id, int Version)> EditAsync(GraphQLClient editor, (string Id, int Version) article, string title, string[]? relatedArticleIds = null)
     {
         var data = await editor.QueryAsync("""
             mutation ($input: UpdateArticleInput!) { updateArticle(input: $input) { article { version } errors { ... on Error { message } } } }
-            """, new { input = new { id = article.Id, expectedVersion = article.Version, title } });
+            """, new { input = new { id = article.Id, expectedVersion = article.Version, title, relatedArticleIds } });
         return (article.Id, data["updateArticle"]!["article"]!["version"]!.GetValue<int>());
     }
 
