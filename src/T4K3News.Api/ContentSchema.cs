@@ -47,6 +47,7 @@ public sealed class QueryType : ObjectGraphType
         TagQueries.Register(this);
         AuditQueries.Register(this);
         Auth.TokenMutations.RegisterQueries(this);
+        Webhooks.WebhookQueries.Register(this);
     }
 }
 
@@ -58,5 +59,6 @@ public sealed class MutationType : ObjectGraphType
         ArticleMutations.Register(this);
         TagMutations.Register(this);
         Auth.TokenMutations.Register(this);
+        Webhooks.WebhookMutations.Register(this);
     }
 }

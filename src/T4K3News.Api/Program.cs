@@ -8,6 +8,7 @@ using T4K3News.Api.PersistedQueries;
 using T4K3News.Api.Reading;
 using T4K3News.Api.Subscriptions;
 using T4K3News.Api.Tags;
+using T4K3News.Api.Webhooks;
 using T4K3News.Content;
 using T4K3News.GraphQLServer;
 
@@ -22,6 +23,7 @@ builder.Services
     .AddTokenAuthentication()
     .AddPersistedQueries()
     .AddArticleChangeFeed()
+    .AddWebhooks()
     .AddResponseCache()
     .AddEndpointProtection(builder.Configuration)
     .AddHealthEndpoints()
