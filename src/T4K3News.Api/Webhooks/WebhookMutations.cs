@@ -127,9 +127,11 @@ public static class WebhookMutations
                         .SetProperty(d => d.DeliveredAt, (DateTime?)null), context.CancellationToken);
                     if (updated == 0)
                         return EditResult<WebhookDelivery>.Failure(MutationRunner.UnknownId(input.DeliveryId, "webhook delivery"));
+                    // As this left it: a worker woken by the commit may be sending it already.
+                    var delivery = await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.Id == id, context.CancellationToken);
                     await db.Database.ExecuteSqlAsync($"SELECT pg_notify({WebhookOutbox.Channel}, '')", context.CancellationToken);
                     await transaction.CommitAsync(context.CancellationToken);
-                    return EditResult<WebhookDelivery>.Success(await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.Id == id, context.CancellationToken));
+                    return EditResult<WebhookDelivery>.Success(delivery);
                 });
             });
     }
