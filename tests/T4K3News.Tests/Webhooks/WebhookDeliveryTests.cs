@@ -134,9 +134,9 @@ public sealed class WebhookDeliveryTests(WebhookApi api) : IClassFixture<Webhook
 
         var received = await receiver.WaitForAsync(7);
         var settled = await api.SettledDeliveriesAsync(2);
-        Assert.Equal([WebhookDeliveryStatus.Dead, WebhookDeliveryStatus.Delivered], settled.Select(d => d.Status).Order());
+        Assert.Equal([WebhookDeliveryStatus.Delivered, WebhookDeliveryStatus.Dead], settled.Select(d => d.Status).Order());
         Assert.Equal(received[^1].Id, settled.Single(d => d.Status == WebhookDeliveryStatus.Delivered).MessageId);
-        Assert.Equal(received[^1].Id, received.First(r => r.Id == received[^1].Id).Id);
+        Assert.Contains(received.Take(6), r => r.Id == received[^1].Id); // the same webhook-id as its first attempts
 
         var unknown = (await admin.QueryAsync("""
             mutation { redeliverWebhook(input: { deliveryId: "V2ViaG9va0RlbGl2ZXJ5Ojk5OTk5" }) { delivery { id } errors { __typename } } }
