@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using T4K3News.Content.Webhooks;
@@ -38,8 +37,9 @@ public sealed class DueEventScheduler(HousekeepingDatabase databases, TimeProvid
             {
                 return;
             }
-            catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
+            catch (Exception e)
             {
+                // Never the host's end: the schedule waits in the database.
                 log.LogWarning(e, "Announcing due publications failed; trying again in {Delay}", delay);
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));

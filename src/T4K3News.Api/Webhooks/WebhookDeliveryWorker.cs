@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -60,8 +59,9 @@ public sealed class WebhookDeliveryWorker(
             {
                 return;
             }
-            catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
+            catch (Exception e)
             {
+                // Never the host's end: the database may be away for a while, and the outbox waits.
                 log.LogWarning(e, "Delivering webhooks failed; trying again in {Delay}", delay);
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
@@ -115,8 +115,9 @@ public sealed class WebhookDeliveryWorker(
         {
             error = $"No answer within {settings.Timeout.TotalSeconds:0.###} s.";
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or UriFormatException or ArgumentException)
+        catch (Exception e)
         {
+            // Whatever the receiver or the network did, it is this attempt's failure, never the worker's.
             error = e.GetBaseException().Message;
         }
 
@@ -165,18 +166,27 @@ public sealed class WebhookDeliveryWorker(
 
 /// <summary>
 /// Contexts for background work, without the host's interceptors: it belongs to no request (the tests count a
-/// request's statements through an interceptor).
+/// request's statements through an interceptor). Its own small pool, whose idle connections close within seconds:
+/// the workers need one connection most of the time and must not hold the server's connections when idle.
 /// </summary>
 public sealed class HousekeepingDatabase(ContentDatabase database)
 {
+    public const string ApplicationName = "t4k3news-background";
     private DbContextOptions<ContentDbContext>? options;
 
     public ContentDbContext Open()
     {
         if (Volatile.Read(ref options) is not { } built)
         {
+            var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString)
+            {
+                ApplicationName = ApplicationName,
+                MaxPoolSize = 5,
+                ConnectionIdleLifetime = 10,
+                ConnectionPruningInterval = 5,
+            }.ConnectionString;
             var builder = new DbContextOptionsBuilder<ContentDbContext>();
-            ContentDatabase.Configure(builder, database.ConnectionString);
+            ContentDatabase.Configure(builder, connectionString);
             built = options = builder.Options;
         }
 
