@@ -61,8 +61,9 @@ public sealed class DueEventAndInstancesTests(InstancesWebhookApi api) : IClassF
         Assert.Empty(await api.DeliveriesAsync());
         Assert.Null((await api.CreateGraphQLClient().QueryAsync("""{ article(slug: "due-at-noon") { slug } }"""))["article"]);
 
+        // Both instances past the due time (this fixture's clock may have moved in an earlier test; the other's starts at now).
         api.Clock.Advance(TimeSpan.FromHours(2));
-        other.Clock.Advance(TimeSpan.FromHours(2));
+        other.Clock.Advance(api.Clock.GetUtcNow() - other.Clock.GetUtcNow());
 
         var received = Assert.Single(await receiver.WaitForAsync(1));
         await Task.Delay(600);
@@ -82,11 +83,12 @@ public sealed class DueEventAndInstancesTests(InstancesWebhookApi api) : IClassF
         var admin = await AdminAsync(api);
         await CreateWebhookAsync(admin, receiver.Url, "ARTICLE_PUBLISHED");
         var (id, version) = await CreateArticleAsync(admin, "Due while down");
-        await PublishAsync(admin, id, version, api.Clock.GetUtcNow().AddMinutes(30));
+        var due = api.Clock.GetUtcNow().AddMinutes(30);
+        await PublishAsync(admin, id, version, due);
 
         // This instance's clock stays: it never sees the time come. One started later, at a later time, does.
         await using var later = new AnotherWebhookInstance(api);
-        later.Clock.Advance(TimeSpan.FromHours(1));
+        later.Clock.Advance(due.AddMinutes(30) - later.Clock.GetUtcNow());
         await later.InitializeAsync();
 
         var received = Assert.Single(await receiver.WaitForAsync(1));
