@@ -47,6 +47,7 @@ public sealed class QueryType : ObjectGraphType
         TagQueries.Register(this);
         AuditQueries.Register(this);
         Auth.TokenMutations.RegisterQueries(this);
+        Webhooks.WebhookQueries.Register(this);
     }
 }
 
@@ -59,5 +60,6 @@ public sealed class MutationType : ObjectGraphType
         TagMutations.Register(this);
         Auth.TokenMutations.Register(this);
         Previews.PreviewMutations.Register(this);
+        Webhooks.WebhookMutations.Register(this);
     }
 }

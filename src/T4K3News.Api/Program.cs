@@ -9,6 +9,7 @@ using T4K3News.Api.Previews;
 using T4K3News.Api.Reading;
 using T4K3News.Api.Subscriptions;
 using T4K3News.Api.Tags;
+using T4K3News.Api.Webhooks;
 using T4K3News.Content;
 using T4K3News.GraphQLServer;
 
@@ -24,6 +25,7 @@ builder.Services
     .AddPreviews()
     .AddPersistedQueries()
     .AddArticleChangeFeed()
+    .AddWebhooks()
     .AddResponseCache()
     .AddEndpointProtection(builder.Configuration)
     .AddHealthEndpoints()

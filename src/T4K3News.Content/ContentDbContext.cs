@@ -23,6 +23,9 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<PersistedQuery> PersistedQueries => Set<PersistedQuery>();
     public DbSet<Previews.PreviewLink> PreviewLinks => Set<Previews.PreviewLink>();
+    public DbSet<Webhooks.Webhook> Webhooks => Set<Webhooks.Webhook>();
+    public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
+    public DbSet<Webhooks.ScheduledPublication> ScheduledPublications => Set<Webhooks.ScheduledPublication>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContentDbContext).Assembly);
@@ -32,14 +35,19 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var tags = ChangeTracker.Entries<Tag>().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
-            .Select(e => e.Entity).ToList();
-        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        if (tags.Count > 0)
-        {
-            var payloads = tags.Select(tag => tag.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            await Database.ExecuteSqlAsync($"SELECT pg_notify({TagChange.Channel}, payload) FROM unnest({payloads}) AS payload", cancellationToken);
-        }
+            .Select(e => (Tag: e.Entity, Change: e.State switch { EntityState.Added => "created", EntityState.Deleted => "deleted", _ => "updated" })).ToList();
+        if (tags.Count == 0)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
 
+        // The announcement and the TAG_CHANGED deliveries belong to the save's transaction (its own, if the caller has none).
+        await using var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var now = DateTime.UtcNow;
+        var payloads = tags.Select(t => t.Tag.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var events = tags.Select(t => Content.Webhooks.WebhookOutbox.TagEvent(t.Tag, t.Change, now)).ToList();
+        await Content.Webhooks.WebhookOutbox.AnnounceAsync(this, TagChange.Channel, payloads, events, now, cancellationToken);
+        if (ownTransaction is not null)
+            await ownTransaction.CommitAsync(cancellationToken);
         return saved;
     }
 }

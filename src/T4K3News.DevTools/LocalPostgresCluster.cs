@@ -163,7 +163,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
-        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200";
+        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=400";
         if (throwaway)
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         foreach (var setting in serverSettings)

@@ -4,6 +4,7 @@ using T4K3News.Content;
 using T4K3News.Content.Articles;
 using T4K3News.Content.Auth;
 using T4K3News.Content.Tags;
+using T4K3News.Content.Webhooks;
 
 namespace T4K3News.Api.Subscriptions;
 
@@ -13,7 +14,8 @@ namespace T4K3News.Api.Subscriptions;
 /// same connection hears token revocations for the <see cref="ApiTokenCache"/>, and article and tag changes for the
 /// response cache (before any subscriber), both of which it tells whether it listens.
 /// </summary>
-public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache tokens, ResponseCacheInvalidation responseCache, ILogger<ArticleChangeFeed> log)
+public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache tokens, ResponseCacheInvalidation responseCache,
+    Webhooks.WebhookSignals webhooks, ILogger<ArticleChangeFeed> log)
     : BackgroundService, IObservable<ArticleChange>
 {
     /// <summary>How the feed's connection shows in pg_stat_activity.</summary>
@@ -77,10 +79,15 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache to
                 responseCache.TagChanged(notification.Payload);
             else if (notification.Channel == ResponseCacheInvalidation.CaughtUpChannel)
                 responseCache.MarkerHeard(notification.Payload);
+            else if (notification.Channel == WebhookOutbox.Channel)
+                webhooks.Deliveries.Set();
             else
+            {
+                webhooks.Schedule.Set();
                 Publish(notification.Payload);
+            }
         };
-        await using (var listen = new NpgsqlCommand($"LISTEN {ArticleChange.Channel}; LISTEN {ApiTokenCache.RevocationChannel}; LISTEN {TagChange.Channel}; LISTEN {ResponseCacheInvalidation.CaughtUpChannel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {ArticleChange.Channel}; LISTEN {ApiTokenCache.RevocationChannel}; LISTEN {TagChange.Channel}; LISTEN {ResponseCacheInvalidation.CaughtUpChannel}; LISTEN {WebhookOutbox.Channel}", connection))
             await listen.ExecuteNonQueryAsync(stoppingToken);
         try
         {

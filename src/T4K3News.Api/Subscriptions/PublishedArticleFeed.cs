@@ -19,8 +19,8 @@ namespace T4K3News.Api.Subscriptions;
 public sealed class PublishedArticleFeed(ArticleChangeFeed changes, IDbContextFactory<ContentDbContext> databases, TimeProvider clock, ILogger<PublishedArticleFeed> log)
     : IObservable<Article>, IObserver<ArticleChange>
 {
-    /// <summary>The changed fields that can make an article visible; a due-time announcement names one of them too.</summary>
-    public static readonly IReadOnlySet<string> VisibilityFields = new HashSet<string>(StringComparer.Ordinal) { "created", "status", "publishedAt" };
+    /// <summary>The changed fields that can make an article visible; a due-time announcement names "due".</summary>
+    public static readonly IReadOnlySet<string> VisibilityFields = new HashSet<string>(StringComparer.Ordinal) { "created", "status", "publishedAt", "due" };
 
     /// <summary>The publication time each article was last announced with, so a repeated announcement is not sent twice.</summary>
     private const int MaxRemembered = 10_000;

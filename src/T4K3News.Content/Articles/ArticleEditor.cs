@@ -260,6 +260,7 @@ internal sealed class ArticleWrite(ContentDbContext db, string author, DateTime 
 {
     private readonly List<(Article Article, IReadOnlyList<string> ChangedFields)> revised = [];
     private readonly List<ArticleChange> deletions = [];
+    private readonly List<Article> deletedArticles = [];
 
     /// <summary>A new article, already added to the context: version 1.</summary>
     public void Create(Article article)
@@ -295,12 +296,15 @@ internal sealed class ArticleWrite(ContentDbContext db, string author, DateTime 
     public void Delete(Article article)
     {
         db.Articles.Remove(article);
+        deletedArticles.Add(article);
         deletions.Add(new ArticleChange(article.Id, article.Version, ["deleted"], author, Deleted: true));
     }
 
-    /// <summary>Saves the write and its revisions and announces it; the caller commits.</summary>
+    /// <summary>Saves the write and its revisions and announces it (subscribers and webhooks); the caller commits.</summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
+        var webhookEvents = new Webhooks.ArticleWebhookEvents(db, now);
+        webhookEvents.Before(revised.Select(r => r.Article));
         // The articles first: new ones (and tags made with them) get their ids, which the revisions' snapshots hold.
         await db.SaveChangesAsync(cancellationToken);
         var revisions = revised.Select(r => new ArticleRevision
@@ -316,10 +320,12 @@ internal sealed class ArticleWrite(ContentDbContext db, string author, DateTime 
         await db.SaveChangesAsync(cancellationToken);
 
         var payloads = revisions.Select(ArticleChange.Of).Concat(deletions).Select(change => change.ToJson()).ToArray();
+        var events = await webhookEvents.AfterAsync(revised.Select(r => r.Article), deletedArticles, cancellationToken);
         if (payloads.Length > 0)
-            // One statement however many articles a write touched (a tag merge may touch thousands).
-            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({ArticleChange.Channel}, payload) FROM unnest({payloads}) AS payload", cancellationToken);
+            // One statement however many articles a write touched (a tag merge may touch thousands), with the outbox rows.
+            await Webhooks.WebhookOutbox.AnnounceAsync(db, ArticleChange.Channel, payloads, events, now, cancellationToken);
         revised.Clear();
         deletions.Clear();
+        deletedArticles.Clear();
     }
 }

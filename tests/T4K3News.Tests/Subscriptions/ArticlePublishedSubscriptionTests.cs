@@ -67,13 +67,7 @@ public sealed class ArticlePublishedSubscriptionTests(TickerApi api) : IClassFix
         api.Clock.Advance(TimeSpan.FromHours(2));
         try
         {
-            // The due-time event (issue 11, part 4) arrives through the same NOTIFY as a publish, naming publishedAt.
-            await using (var db = api.CreateDbContext())
-            {
-                var payload = new ArticleChange(DecodeId(scheduled.Id), scheduled.Version, ["publishedAt"], "scheduler", Deleted: false).ToJson();
-                await db.Database.ExecuteSqlAsync($"SELECT pg_notify({ArticleChange.Channel}, {payload})");
-            }
-
+            // The scheduler on this instance sees the time has come and announces it (changedFields: due).
             var due = await reader.ReceiveAsync();
 
             Assert.Equal(now.Id, first!["payload"]!["data"]!["articlePublished"]!["id"].Text());

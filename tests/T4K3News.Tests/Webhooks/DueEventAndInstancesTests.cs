@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using T4K3News.Api.Subscriptions;
+using T4K3News.Content.Articles;
+using T4K3News.Content.Webhooks;
+using T4K3News.Tests.Infrastructure;
+using static T4K3News.Tests.Webhooks.Newsroom;
+
+namespace T4K3News.Tests.Webhooks;
+
+public sealed class InstancesWebhookApi : WebhookApi;
+
+/// <summary>Several server instances on one database: each event is sent once, each due publication announced once.</summary>
+public sealed class DueEventAndInstancesTests(InstancesWebhookApi api) : IClassFixture<InstancesWebhookApi>, IAsyncLifetime
+{
+    public Task InitializeAsync() => api.ClearWebhooksAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Two_instances_deliver_each_event_once()
+    {
+        await using var other = new AnotherWebhookInstance(api);
+        await other.InitializeAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Delay = TimeSpan.FromMilliseconds(150); // slow answers: both workers are busy at once
+        var admin = await AdminAsync(api);
+        await CreateWebhookAsync(admin, receiver.Url, "ARTICLE_PUBLISHED");
+        var otherAdmin = await AdminAsync(other);
+
+        for (var i = 0; i < 8; i++)
+        {
+            var editor = i % 2 == 0 ? admin : otherAdmin;
+            var (id, version) = await CreateArticleAsync(editor, $"Shared story {i}");
+            await PublishAsync(editor, id, version);
+        }
+
+        var deliveries = await api.SettledDeliveriesAsync(8);
+        await Task.Delay(500); // a second send would come now
+        Assert.Equal(8, deliveries.Count);
+        Assert.Equal(8, receiver.Received.Count);
+        Assert.Equal(8, receiver.Received.Select(r => r.Id).Distinct().Count());
+        Assert.All(deliveries, d => Assert.Equal(1, d.Attempts));
+    }
+
+    [Fact]
+    public async Task A_scheduled_article_is_announced_once_when_its_time_comes_also_with_two_instances()
+    {
+        await using var other = new AnotherWebhookInstance(api);
+        await other.InitializeAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await AdminAsync(api);
+        await CreateWebhookAsync(admin, receiver.Url, "ARTICLE_PUBLISHED", "ARTICLE_UPDATED");
+        var heard = new ConcurrentQueue<ArticleChange>();
+        using var subscription = other.Services.GetRequiredService<ArticleChangeFeed>().Subscribe(new Observer(heard.Enqueue));
+        await other.Services.GetRequiredService<ArticleChangeFeed>().Listening;
+
+        var (id, version) = await CreateArticleAsync(admin, "Due at noon");
+        await PublishAsync(admin, id, version, api.Clock.GetUtcNow().AddHours(1));
+        await Task.Delay(600); // three looks of each scheduler: not due yet
+        Assert.Empty(await api.DeliveriesAsync());
+        Assert.Null((await api.CreateGraphQLClient().QueryAsync("""{ article(slug: "due-at-noon") { slug } }"""))["article"]);
+
+        // Both instances past the due time (this fixture's clock may have moved in an earlier test; the other's starts at now).
+        api.Clock.Advance(TimeSpan.FromHours(2));
+        other.Clock.Advance(api.Clock.GetUtcNow() - other.Clock.GetUtcNow());
+
+        var received = Assert.Single(await receiver.WaitForAsync(1));
+        await Task.Delay(600);
+        Assert.Single(receiver.Received);
+        Assert.Equal("ARTICLE_PUBLISHED", received.Json["type"].Text());
+        Assert.Equal(id, received.Json["data"]!["id"].Text());
+        Assert.Single(await api.DeliveriesAsync());
+        var due = Assert.Single(heard, change => change.ChangedFields.SequenceEqual(DuePublications.ChangedFields));
+        Assert.Equal(("schedule", version + 1), (due.Author, due.Version));
+        Assert.Equal("due-at-noon", (await other.CreateGraphQLClient().QueryAsync("""{ article(slug: "due-at-noon") { slug } }"""))["article"]!["slug"].Text());
+    }
+
+    [Fact]
+    public async Task A_publication_that_came_due_while_no_instance_ran_is_announced_at_the_next_start()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await AdminAsync(api);
+        await CreateWebhookAsync(admin, receiver.Url, "ARTICLE_PUBLISHED");
+        var (id, version) = await CreateArticleAsync(admin, "Due while down");
+        var due = api.Clock.GetUtcNow().AddMinutes(30);
+        await PublishAsync(admin, id, version, due);
+
+        // This instance's clock stays: it never sees the time come. One started later, at a later time, does.
+        await using var later = new AnotherWebhookInstance(api);
+        later.Clock.Advance(due.AddMinutes(30) - later.Clock.GetUtcNow());
+        await later.InitializeAsync();
+
+        var received = Assert.Single(await receiver.WaitForAsync(1));
+        Assert.Equal(("ARTICLE_PUBLISHED", id), (received.Json["type"].Text(), received.Json["data"]!["id"].Text()));
+        await Task.Delay(400);
+        Assert.Single(await api.DeliveriesAsync());
+    }
+
+    private sealed class Observer(Action<ArticleChange> next) : IObserver<ArticleChange>
+    {
+        public void OnNext(ArticleChange value) => next(value);
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void OnCompleted()
+        {
+        }
+    }
+}
