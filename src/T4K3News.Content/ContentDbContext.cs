@@ -15,6 +15,8 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
     public DbSet<Tag> Tags => Set<Tag>();
     public DbSet<ArticleTag> ArticleTags => Set<ArticleTag>();
     public DbSet<RelatedArticle> RelatedArticles => Set<RelatedArticle>();
+    public DbSet<Authors.Author> Authors => Set<Authors.Author>();
+    public DbSet<ArticleByline> ArticleBylines => Set<ArticleByline>();
     public DbSet<ArticleRevision> ArticleRevisions => Set<ArticleRevision>();
     public DbSet<TagSlugHistory> TagSlugHistory => Set<TagSlugHistory>();
     public DbSet<DeletedTag> DeletedTags => Set<DeletedTag>();

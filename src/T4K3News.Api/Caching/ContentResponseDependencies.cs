@@ -92,6 +92,9 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
                     break;
                 case (ArticleType.TypeName or TagType.TypeName or ArticleRevisionType.TypeName, _):
                     return null;
+                case (Authors.AuthorType.TypeName, _):
+                    // Changes to authors themselves are not announced to the cache: an answer showing one is not kept.
+                    return null;
             }
         }
 
