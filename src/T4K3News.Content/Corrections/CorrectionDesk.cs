@@ -19,8 +19,11 @@ public sealed class CorrectionDesk(ArticleEditor editor, TimeProvider clock)
                 return [new ValidationError("text", problem)];
             if (article.Corrections.Count >= CorrectionLimits.PerArticle)
                 return [new ValidationError("articleId", $"An article carries at most {CorrectionLimits.PerArticle} corrections.")];
-            article.Corrections = [.. article.Corrections, new Correction { Kind = kind, Text = note, CreatedAt = clock.GetUtcNow().UtcDateTime }];
+            article.Corrections = [.. article.Corrections, new Correction { Kind = kind, Text = note, CreatedAt = Microseconds(clock.GetUtcNow().UtcDateTime) }];
             return [];
         }, cancellationToken);
     }
+
+    // What PostgreSQL keeps of a time, so that the write's answer shows what every later read shows.
+    private static DateTime Microseconds(DateTime time) => new(time.Ticks - time.Ticks % 10, DateTimeKind.Utc);
 }

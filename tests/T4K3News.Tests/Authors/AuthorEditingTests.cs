@@ -5,7 +5,7 @@ namespace T4K3News.Tests.Authors;
 
 public sealed class AuthorEditingTests(NewsroomApi api) : IClassFixture<NewsroomApi>
 {
-    private const string Errors = "errors { __typename ... on Error { message } ... on ValidationError { path } ... on SlugTakenError { slug } ... on NotFoundError { id } ... on AuthorInUseError { articleCount } }";
+    private const string Errors = "errors { __typename ... on Error { message } ... on ValidationError { path } ... on SlugTakenError { slug } }";
 
     private const string CreateAuthor = $$"""
         mutation ($input: CreateAuthorInput!) { createAuthor(input: $input) { author { id slug name bio url } {{Errors}} } }
