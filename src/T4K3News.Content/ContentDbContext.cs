@@ -28,13 +28,21 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContentDbContext).Assembly);
 
-    /// <summary>Saves, then announces every created, changed or deleted tag (see <see cref="TagChange"/>); articles are
+    /// <summary>Saves, then announces every created, changed or deleted tag (see <see cref="TagChange"/>) and author; articles are
     /// announced by their one write path, <see cref="ArticleWrite"/>.</summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var tags = ChangeTracker.Entries<Tag>().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .Select(e => e.Entity).ToList();
+        var authors = ChangeTracker.Entries<Authors.Author>().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Select(e => e.Entity).ToList();
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (authors.Count > 0)
+        {
+            var payloads = authors.Select(author => author.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            await Database.ExecuteSqlAsync($"SELECT pg_notify({T4K3News.Content.Authors.AuthorChange.Channel}, payload) FROM unnest({payloads}) AS payload", cancellationToken);
+        }
+
         if (tags.Count > 0)
         {
             var payloads = tags.Select(tag => tag.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();

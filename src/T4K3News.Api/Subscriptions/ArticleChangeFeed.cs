@@ -75,12 +75,14 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache to
                 tokens.Forget(notification.Payload);
             else if (notification.Channel == TagChange.Channel)
                 responseCache.TagChanged(notification.Payload);
+            else if (notification.Channel == Content.Authors.AuthorChange.Channel)
+                responseCache.AuthorChanged();
             else if (notification.Channel == ResponseCacheInvalidation.CaughtUpChannel)
                 responseCache.MarkerHeard(notification.Payload);
             else
                 Publish(notification.Payload);
         };
-        await using (var listen = new NpgsqlCommand($"LISTEN {ArticleChange.Channel}; LISTEN {ApiTokenCache.RevocationChannel}; LISTEN {TagChange.Channel}; LISTEN {ResponseCacheInvalidation.CaughtUpChannel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {ArticleChange.Channel}; LISTEN {ApiTokenCache.RevocationChannel}; LISTEN {TagChange.Channel}; LISTEN {Content.Authors.AuthorChange.Channel}; LISTEN {ResponseCacheInvalidation.CaughtUpChannel}", connection))
             await listen.ExecuteNonQueryAsync(stoppingToken);
         try
         {

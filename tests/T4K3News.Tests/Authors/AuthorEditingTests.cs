@@ -1,4 +1,5 @@
 using T4K3News.Content.Auth;
+using T4K3News.Tests.Caching;
 using T4K3News.Tests.Infrastructure;
 
 namespace T4K3News.Tests.Authors;
@@ -84,5 +85,29 @@ public sealed class AuthorEditingTests(NewsroomApi api) : IClassFixture<Newsroom
 
         Assert.Equal("AUTH_NOT_AUTHENTICATED", anonymous.FirstErrorCode);
         Assert.Null((await api.CreateGraphQLClient().QueryAsync("""{ author(slug: "sneaky") { id } }"""))["author"]);
+    }
+
+    [Fact]
+    public async Task Cached_anonymous_answers_showing_an_author_show_the_change_at_once()
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+        var id = (await editor.QueryAsync(CreateAuthor, new { input = new { name = "Cached Writer" } }))["createAuthor"]!["author"]!["id"].Text();
+        var (articleId, version) = await Newsroom.ArticleAsync(editor, "story-33");
+        await Newsroom.MutateAsync(editor, "updateArticle", new { id = articleId, expectedVersion = version, bylines = new[] { new { authorId = id } } });
+        const string page = """{ article(slug: "story-33") { title authors { author { name } } } author(slug: "cached-writer") { name } }""";
+        const string missing = """{ author(slug: "renamed-writer") { name } }""";
+        await Newsroom.AskAsync(api, page);
+        await Newsroom.AskAsync(api, missing);
+        var (_, cachedStatements) = await Newsroom.AskAsync(api, page);
+        var (_, cachedMissing) = await Newsroom.AskAsync(api, missing);
+
+        await Newsroom.MutateAsync(editor, "updateAuthor", new { id, name = "Renamed Writer", slug = "renamed-writer" });
+        var (afterwards, _) = await Newsroom.AskAsync(api, page);
+        var (found, _) = await Newsroom.AskAsync(api, missing);
+
+        Assert.Equal((0, 0), (cachedStatements, cachedMissing));
+        Assert.Equal("Renamed Writer", afterwards!["article"]!["authors"]![0]!["author"]!["name"].Text());
+        Assert.Null(afterwards["author"]);
+        Assert.Equal("Renamed Writer", found!["author"]!["name"].Text());
     }
 }
