@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using T4K3News.Api.Authors;
 using T4K3News.Content.Auth;
 using T4K3News.Tests.Infrastructure;
 
@@ -235,5 +237,30 @@ public sealed class BylineTests(NewsroomApi api) : IClassFixture<NewsroomApi>
 
         Assert.Null(restored["restoreArticleRevision"]!["errors"]);
         Assert.Equal(["restore-kept:AUTHOR"], Credits(restored["restoreArticleRevision"]!["article"]!));
+    }
+
+    [Fact]
+    public async Task Linked_data_gets_each_credited_persons_name_url_and_property_and_each_correction_with_its_date()
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+        var writer = (await editor.QueryAsync("mutation ($input: CreateAuthorInput!) { createAuthor(input: $input) { author { id } } }",
+            new { input = new { name = "Linked Writer", url = "https://example.com/linked" } }))["createAuthor"]!["author"]!["id"].Text();
+        var photographer = await NewAuthorAsync(editor, "Linked Lens");
+        var (id, version) = await ArticleAsync(editor, "story-55");
+        await editor.QueryAsync(UpdateArticle, new { input = new { id, expectedVersion = version, bylines = new object[] { new { authorId = writer }, new { authorId = photographer, role = "PHOTOGRAPHER" } } } });
+        await editor.QueryAsync("mutation ($input: AddCorrectionInput!) { addCorrection(input: $input) { errors { __typename } } }",
+            new { input = new { articleId = id, expectedVersion = version + 1, kind = "CORRECTION", text = "A name was misspelled." } });
+
+        await using var scope = api.Services.CreateAsyncScope();
+        await using var db = api.CreateDbContext();
+        var article = await db.Articles.SingleAsync(a => a.Slug == "story-55");
+        var credits = await scope.ServiceProvider.GetRequiredService<AuthorLoaders>().Credits(article).GetResultAsync();
+
+        Assert.Equal([("Linked Writer", "https://example.com/linked", "author"), ("Linked Lens", null, "contributor")],
+            credits.People.Select(p => (p.Name, p.Url, p.SchemaOrgProperty)));
+        var correction = Assert.Single(credits.Corrections);
+        Assert.Equal("A name was misspelled.", correction.Text);
+        Assert.Equal(article.Corrections[0].CreatedAt, correction.DatePublished);
+        Assert.True(correction.DatePublished <= article.UpdatedAt);
     }
 }
