@@ -44,7 +44,9 @@ public sealed class AuthorEditor(IDbContextFactory<ContentDbContext> databases, 
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var author = await db.Authors.SingleOrDefaultAsync(a => a.Id == authorId, cancellationToken);
+        // Locked first: an article write crediting the author meanwhile either committed before (and is counted here)
+        // or waits, and then finds the author gone.
+        var author = await db.Authors.FromSql($"""SELECT * FROM "Authors" WHERE "Id" = {authorId} FOR UPDATE""").SingleOrDefaultAsync(cancellationToken);
         if (author is null)
             return EditResult<Author>.Failure(AuthorNotFound(authorId));
         var uses = await db.ArticleBylines.Where(b => b.AuthorId == authorId).Select(b => b.ArticleId).Distinct().CountAsync(cancellationToken);
@@ -80,6 +82,11 @@ public sealed class AuthorEditor(IDbContextFactory<ContentDbContext> databases, 
         {
             await db.SaveChangesAsync(cancellationToken);
             return EditResult<Author>.Success(author);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another editor deleted the author meanwhile.
+            return EditResult<Author>.Failure(AuthorNotFound(author.Id));
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {

@@ -263,4 +263,32 @@ public sealed class BylineTests(NewsroomApi api) : IClassFixture<NewsroomApi>
         Assert.Equal(article.Corrections[0].CreatedAt, correction.DatePublished);
         Assert.True(correction.DatePublished <= article.UpdatedAt);
     }
+
+    [Fact]
+    public async Task Two_editors_force_deleting_the_same_author_at_once_get_one_deletion_and_one_not_found()
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+        var author = await NewAuthorAsync(editor, "Twice Deleted");
+        var (id, version) = await ArticleAsync(editor, "story-44");
+        await editor.QueryAsync(UpdateArticle, new { input = new { id, expectedVersion = version, bylines = new[] { new { authorId = author } } } });
+
+        var both = await Task.WhenAll(
+            editor.QueryAsync(DeleteAuthor, new { input = new { id = author, force = true } }),
+            editor.QueryAsync(DeleteAuthor, new { input = new { id = author, force = true } }));
+
+        Assert.Equal([null, "NotFoundError"], both.Select(d => d["deleteAuthor"]!["errors"]?[0]!["__typename"].Text()).Order());
+        Assert.Equal(version + 2, (await ArticleAsync(editor, "story-44")).Version);
+    }
+
+    [Fact]
+    public async Task More_bylines_than_any_input_list_may_hold_are_refused_before_anything_runs()
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+        var (id, version) = await ArticleAsync(editor, "story-45");
+
+        var response = await editor.PostAsync(UpdateArticle, new { input = new { id, expectedVersion = version, bylines = Enumerable.Repeat(new { authorId = "QXV0aG9yOjE=" }, 101) } });
+
+        Assert.Equal("INPUT_TOO_LARGE", response.FirstErrorCode);
+        Assert.Equal(version, (await ArticleAsync(editor, "story-45")).Version);
+    }
 }
