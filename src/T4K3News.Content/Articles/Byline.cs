@@ -8,9 +8,16 @@ namespace T4K3News.Content.Articles;
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<BylineRole>))]
 public enum BylineRole
 {
+    /// <summary>Wrote the article.</summary>
     Author,
+
+    /// <summary>Contributed reporting or text.</summary>
     Contributor,
+
+    /// <summary>Took its pictures.</summary>
     Photographer,
+
+    /// <summary>Edited it.</summary>
     Editor,
 }
 

@@ -149,4 +149,23 @@ public sealed class CorrectionTests(ContentApi api) : IClassFixture<ContentApi>
         Assert.False(await db.ArticleBylines.AnyAsync(b => db.Articles.Any(a => a.Id == b.ArticleId && a.SourceFile != null)));
         Assert.All(data["articles"]!["nodes"]!.AsArray(), a => Assert.Empty(a!["authors"]!.AsArray()));
     }
+
+    [Fact]
+    public async Task Editors_subscribed_to_the_article_hear_of_the_correction()
+    {
+        var token = await api.CreateTokenAsync(TokenRole.Editor);
+        var editor = api.CreateGraphQLClient(token);
+        var (id, _, version, _) = await NewPublishedArticleAsync(editor, "Corrected live");
+        await using var socket = await GraphQLWebSocketClient.ConnectAsEditorAsync(api, token);
+        await socket.SubscribeAsync("1", "subscription ($id: ID) { articleChanged(id: $id) { version changedFields article { corrections { text } } } }", new { id });
+        await socket.SendAsync(new { type = "ping" });
+        Assert.Equal("pong", (await socket.ReceiveAsync())?["type"].Text());
+
+        await editor.QueryAsync(AddCorrection, new { input = new { articleId = id, expectedVersion = version, kind = "UPDATE", text = "Heard live." } });
+        var change = (await socket.ReceiveAsync())!["payload"]!["data"]!["articleChanged"]!;
+
+        Assert.Equal(version + 1, change["version"]!.GetValue<int>());
+        Assert.Equal(["corrections"], change["changedFields"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.Equal(["Heard live."], change["article"]!["corrections"].Texts("text"));
+    }
 }
