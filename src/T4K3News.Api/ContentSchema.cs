@@ -28,12 +28,14 @@ public sealed class ContentSchema : Schema
         Subscription = subscription;
         RegisterType(typeof(ArticleType));
         RegisterType(typeof(TagType));
+        RegisterType(typeof(Authors.AuthorType));
         RegisterType(typeof(ValidationErrorType));
         RegisterType(typeof(NotFoundErrorType));
         RegisterType(typeof(ConcurrencyErrorType));
         RegisterType(typeof(SlugTakenErrorType));
         RegisterType(typeof(InvalidStatusErrorType));
         RegisterType(typeof(TagInUseErrorType));
+        RegisterType(typeof(Authors.AuthorInUseErrorType));
     }
 }
 
@@ -45,6 +47,7 @@ public sealed class QueryType : ObjectGraphType
         NodeQueries.Register(this);
         ArticleQueries.Register(this);
         TagQueries.Register(this);
+        Authors.AuthorQueries.Register(this);
         AuditQueries.Register(this);
         Auth.TokenMutations.RegisterQueries(this);
         Webhooks.WebhookQueries.Register(this);
@@ -58,6 +61,8 @@ public sealed class MutationType : ObjectGraphType
         Name = "Mutation";
         ArticleMutations.Register(this);
         TagMutations.Register(this);
+        Authors.AuthorMutations.Register(this);
+        Corrections.CorrectionMutations.Register(this);
         Auth.TokenMutations.Register(this);
         Previews.PreviewMutations.Register(this);
         Webhooks.WebhookMutations.Register(this);

@@ -1,5 +1,6 @@
 using T4K3News.Api;
 using T4K3News.Api.Articles;
+using T4K3News.Api.Authors;
 using T4K3News.Api.Auth;
 using T4K3News.Api.Caching;
 using T4K3News.Api.Commands;
@@ -20,6 +21,7 @@ builder.Services
     .AddContentSchema()
     .AddArticles()
     .AddTags()
+    .AddAuthors()
     .AddPlannedReads()
     .AddTokenAuthentication()
     .AddPreviews()

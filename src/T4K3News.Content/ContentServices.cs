@@ -72,6 +72,8 @@ public static class ContentServices
             .ValidateOnStart();
         services.AddTransient<Articles.ArticleEditor>();
         services.AddTransient<Tags.TagEditor>();
+        services.AddTransient<Authors.AuthorEditor>();
+        services.AddTransient<Corrections.CorrectionDesk>();
         services.AddOptions<Auth.TokenCacheOptions>().BindConfiguration(Auth.TokenCacheOptions.Section);
         services.AddSingleton<Auth.ApiTokenCache>();
         services.AddTransient<Auth.ApiTokens>();

@@ -122,6 +122,23 @@ namespace T4K3News.Migrations.Migrations
                                 .HasColumnType("jsonb");
                         });
 
+                    b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Corrections", "T4K3News.Content.Articles.Article.Corrections#Correction", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateTime>("CreatedAt");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired();
+
+                            b1.Property<string>("Text")
+                                .IsRequired();
+
+                            b1
+                                .ToJson("Corrections")
+                                .HasColumnType("jsonb");
+                        });
+
                     b.ComplexCollection(typeof(List<Dictionary<string, object>>), "Highlights", "T4K3News.Content.Articles.Article.Highlights#Highlight", b1 =>
                         {
                             b1.IsRequired();
@@ -175,6 +192,28 @@ namespace T4K3News.Migrations.Migrations
                     b.HasIndex("Status", "PublishedAt");
 
                     b.ToTable("Articles");
+                });
+
+            modelBuilder.Entity("T4K3News.Content.Articles.ArticleByline", b =>
+                {
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("AuthorId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ArticleId", "AuthorId", "Role");
+
+                    b.HasIndex("AuthorId");
+
+                    b.ToTable("ArticleBylines");
                 });
 
             modelBuilder.Entity("T4K3News.Content.Articles.ArticleRevision", b =>
@@ -336,6 +375,41 @@ namespace T4K3News.Migrations.Migrations
                         .IsUnique();
 
                     b.ToTable("ApiTokens");
+                });
+
+            modelBuilder.Entity("T4K3News.Content.Authors.Author", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Bio")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.ToTable("Authors");
                 });
 
             modelBuilder.Entity("T4K3News.Content.Import.DeletedSeedSource", b =>
@@ -642,6 +716,23 @@ namespace T4K3News.Migrations.Migrations
                     b.Navigation("Publication");
                 });
 
+            modelBuilder.Entity("T4K3News.Content.Articles.ArticleByline", b =>
+                {
+                    b.HasOne("T4K3News.Content.Articles.Article", null)
+                        .WithMany("Bylines")
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("T4K3News.Content.Authors.Author", "Author")
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Author");
+                });
+
             modelBuilder.Entity("T4K3News.Content.Articles.ArticleRevision", b =>
                 {
                     b.HasOne("T4K3News.Content.Articles.Article", null)
@@ -724,6 +815,8 @@ namespace T4K3News.Migrations.Migrations
             modelBuilder.Entity("T4K3News.Content.Articles.Article", b =>
                 {
                     b.Navigation("ArticleTags");
+
+                    b.Navigation("Bylines");
 
                     b.Navigation("RelatedArticles");
                 });

@@ -23,6 +23,7 @@ public static class ArticleFiltering
         Time(a => a.CreatedAt);
         Time(a => a.UpdatedAt);
         Filter.List<Content.Tags.Tag, TagListFilterInputType>("tags", a => a.ArticleTags.Select(t => t.Tag), TagFiltering.Filter);
+        Filter.List<Content.Authors.Author, Authors.AuthorListFilterInputType>("authors", a => a.Bylines.Select(b => b.Author), Authors.AuthorFiltering.Filter);
     }
 
     private static void Text(Expression<Func<Article, string?>> field, bool ordered = false)

@@ -24,9 +24,10 @@ public static class ArticleMutations
                 return await context.RunAsync(Roles.Editor, input.Slug ?? input.Title, actor =>
                 {
                     var (tagIds, relatedIds, idErrors) = DecodeIds(input.TagIds, input.RelatedArticleIds);
+                    var bylines = Authors.BylineInput.Decode(input.Bylines, idErrors);
                     return Editor(context).CreateAsync(article =>
                     {
-                        Write(input, article, tagIds, relatedIds);
+                        Write(input, article, tagIds, relatedIds, bylines);
                         if (input.Slug is null)
                             article.Slug = Slug.From(article.Title);
                     }, actor, context.CancellationToken, idErrors);
@@ -34,7 +35,7 @@ public static class ArticleMutations
             });
 
         mutation.Field<NonNullGraphType<UpdateArticlePayloadType>>("updateArticle")
-            .Description("Changes only the fields given; lists (takeaways, quotes, highlights, callouts, tags, related articles) are replaced whole when given, which is also how they are reordered. An empty string clears an optional text.")
+            .Description("Changes only the fields given; lists (takeaways, quotes, highlights, callouts, tags, related articles, bylines) are replaced whole when given, which is also how they are reordered. An empty string clears an optional text.")
             .Argument<NonNullGraphType<UpdateArticleInputType>>("input")
             .ResolveAsync(async context =>
             {
@@ -42,11 +43,12 @@ public static class ArticleMutations
                 return await context.RunAsync(Roles.Editor, input.Id, actor =>
                 {
                     var (tagIds, relatedIds, idErrors) = DecodeIds(input.TagIds, input.RelatedArticleIds);
+                    var bylines = Authors.BylineInput.Decode(input.Bylines, idErrors);
                     if (!MutationRunner.TryDecodeId(input.Id, ArticleType.TypeName, out var id))
                         return Task.FromResult(EditResult<Article>.Failure(MutationRunner.UnknownId(input.Id, ArticleType.TypeName)));
                     return Editor(context).ChangeAsync(id, input.ExpectedVersion, actor, article =>
                     {
-                        Write(input, article, tagIds, relatedIds);
+                        Write(input, article, tagIds, relatedIds, bylines);
                         return [];
                     }, context.CancellationToken, idErrors);
                 });
@@ -103,14 +105,16 @@ public static class ArticleMutations
             ? write(id, actor)
             : Task.FromResult(EditResult<Article>.Failure(MutationRunner.UnknownId(articleId, ArticleType.TypeName))));
 
-    /// <summary>Writes an input onto an article: its fields by name (see <see cref="ArticleFields.Apply"/>), its tags and related articles by id.</summary>
-    private static void Write(object input, Article article, List<int>? tagIds, List<int>? relatedIds)
+    /// <summary>Writes an input onto an article: its fields by name (see <see cref="ArticleFields.Apply"/>), its tags, related articles and bylines by id.</summary>
+    private static void Write(object input, Article article, List<int>? tagIds, List<int>? relatedIds, List<(int AuthorId, BylineRole Role)>? bylines)
     {
         ArticleFields.Apply(input, article);
         if (tagIds is not null)
             article.SetTags(tagIds);
         if (relatedIds is not null)
             article.SetRelatedArticles(relatedIds);
+        if (bylines is not null)
+            article.SetBylines(bylines);
     }
 
     private static (List<int>? TagIds, List<int>? RelatedIds, List<EditError> Errors) DecodeIds(List<string>? tagIds, List<string>? relatedIds)
@@ -166,6 +170,9 @@ public sealed record CreateArticleInput
 
     [Id]
     public List<string>? RelatedArticleIds { get; init; }
+
+    [Description("Who the article is credited to, in this order; the same author in the same role again is dropped.")]
+    public List<Authors.BylineInput>? Bylines { get; init; }
 }
 
 /// <summary>Every field but the id and version is optional: null leaves the field as it is.</summary>
@@ -196,6 +203,9 @@ public sealed record UpdateArticleInput
 
     [Id]
     public List<string>? RelatedArticleIds { get; init; }
+
+    [Description("Who the article is credited to, in this order; the same author in the same role again is dropped.")]
+    public List<Authors.BylineInput>? Bylines { get; init; }
 }
 
 /// <summary>Sets both texts of the hero image (a missing one is cleared).</summary>
@@ -233,6 +243,7 @@ public abstract class ArticleInputType<TInput> : AutoRegisteringInputObjectGraph
         [typeof(HeroImageInput)] = typeof(AutoRegisteringInputObjectGraphType<HeroImageInput>),
         [typeof(Quote)] = typeof(QuoteInputType),
         [typeof(Callout)] = typeof(CalloutInputType),
+        [typeof(Authors.BylineInput)] = typeof(Authors.BylineInputType),
     };
 
     protected override FieldType? CreateField(MemberInfo memberInfo)

@@ -17,7 +17,7 @@ public sealed class ArticleType : AutoRegisteringObjectGraphType<Article>
         : base(
             // The server's bookkeeping, and what the fields below show in another shape.
             a => a.Id, a => a.PublicationId, a => a.Publication, a => a.HeroImageAltText, a => a.HeroImageCaption,
-            a => a.SourceFile, a => a.SourceHash, a => a.ImportedVersion, a => a.ArticleTags, a => a.RelatedArticles)
+            a => a.SourceFile, a => a.SourceHash, a => a.ImportedVersion, a => a.ArticleTags, a => a.RelatedArticles, a => a.Bylines, a => a.Corrections)
     {
         this.ImplementNode(TypeName, article => article.Id);
 
@@ -31,6 +31,7 @@ public sealed class ArticleType : AutoRegisteringObjectGraphType<Article>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ArticleType>>>>("relatedArticles")
             .Description("Related articles the caller may see, in the editor's order.")
             .Resolve(c => Loaders(c).Related.Load(c.Source.Id));
+        Authors.ArticleCreditFields.Register(this);
         ArticleRevisionFields.Register(this);
     }
 

@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Types;
 using T4K3News.Api.Articles;
+using T4K3News.Api.Authors;
 using T4K3News.Api.Tags;
 using T4K3News.Content.Articles;
 using T4K3News.Content.Tags;
@@ -15,7 +16,8 @@ namespace T4K3News.Api.Caching;
 /// <item>every article shown (<c>article:ID</c>), with everything hanging off it: text, parts, its tag list, its related list;</item>
 /// <item>every tag shown (<c>tag:ID</c>);</item>
 /// <item><c>lists</c> when it shows which articles exist at all: an article list or count, or a lookup that found none;</item>
-/// <item><c>tags</c> when it shows which tags exist or what a slug leads to: the tag list, a tag lookup.</item>
+/// <item><c>tags</c> when it shows which tags exist or what a slug leads to: the tag list, a tag lookup;</item>
+/// <item><c>authors</c> when it shows any author (a byline, a lookup, the list) or finds none: dropped by any change to an author.</item>
 /// </list>
 /// A root field these rules do not know, or an article or tag that is not its entity, keeps the answer out of the
 /// cache: a new feature is never served stale, only uncached until it says what it depends on.
@@ -24,8 +26,9 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
 {
     public const string Lists = "lists";
     public const string TagLookups = "tags";
+    public const string AuthorsShown = "authors";
 
-    private static readonly HashSet<string> KnownRootFields = ["article", "articles", "tag", "tags", "node", "nodes", "__typename", "__schema", "__type"];
+    private static readonly HashSet<string> KnownRootFields = ["article", "articles", "tag", "tags", "author", "authors", "node", "nodes", "__typename", "__schema", "__type"];
 
     private ISchema? schema;
 
@@ -51,11 +54,14 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
                 {
                     case ("Query", var field) when !KnownRootFields.Contains(field):
                         return null;
-                    case ("Query", "articles") or (TagType.TypeName, "articles") or (TagType.TypeName, "articleCount"):
+                    case ("Query", "articles") or (TagType.TypeName, "articles") or (TagType.TypeName, "articleCount") or (AuthorType.TypeName, "articles"):
                         lists = true;
                         break;
                     case ("Query", "tag") or ("Query", "tags"):
                         keys.Add(TagLookups);
+                        break;
+                    case ("Query", "author") or ("Query", "authors"):
+                        keys.Add(AuthorsShown);
                         break;
                 }
             }
@@ -73,9 +79,13 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
                     case TagType.TypeName:
                         keys.Add(TagLookups);
                         break;
+                    case AuthorType.TypeName:
+                        keys.Add(AuthorsShown);
+                        break;
                     case "Node":
                         lists = true;
                         keys.Add(TagLookups);
+                        keys.Add(AuthorsShown);
                         break;
                 }
 
@@ -91,6 +101,11 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
                     keys.Add(OfTag(tag.Id));
                     break;
                 case (ArticleType.TypeName or TagType.TypeName or ArticleRevisionType.TypeName, _):
+                    return null;
+                case (AuthorType.TypeName, Content.Authors.Author):
+                    keys.Add(AuthorsShown);
+                    break;
+                case (AuthorType.TypeName, _):
                     return null;
             }
         }

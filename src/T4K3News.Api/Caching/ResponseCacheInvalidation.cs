@@ -107,6 +107,13 @@ public sealed class ResponseCacheInvalidation(ResponseCache cache, ContentDataba
             cache.InvalidateAll();
     }
 
+    /// <summary>An author shows in bylines, author lookups and lists, and filters article lists: rare enough to drop them all.</summary>
+    public void AuthorChanged()
+    {
+        if (cache.IsEnabled)
+            cache.Invalidate([AuthorsShown, Lists]);
+    }
+
     /// <summary>A tag's name and slug show in articles' tag lists, its slug filters article lists and finds it by lookup.</summary>
     public void TagChanged(string payload)
     {

@@ -77,6 +77,8 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache to
                 tokens.Forget(notification.Payload);
             else if (notification.Channel == TagChange.Channel)
                 responseCache.TagChanged(notification.Payload);
+            else if (notification.Channel == Content.Authors.AuthorChange.Channel)
+                responseCache.AuthorChanged();
             else if (notification.Channel == ResponseCacheInvalidation.CaughtUpChannel)
                 responseCache.MarkerHeard(notification.Payload);
             else if (notification.Channel == WebhookOutbox.Channel)
@@ -87,7 +89,7 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache to
                 Publish(notification.Payload);
             }
         };
-        await using (var listen = new NpgsqlCommand($"LISTEN {ArticleChange.Channel}; LISTEN {ApiTokenCache.RevocationChannel}; LISTEN {TagChange.Channel}; LISTEN {ResponseCacheInvalidation.CaughtUpChannel}; LISTEN {WebhookOutbox.Channel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {ArticleChange.Channel}; LISTEN {ApiTokenCache.RevocationChannel}; LISTEN {TagChange.Channel}; LISTEN {Content.Authors.AuthorChange.Channel}; LISTEN {ResponseCacheInvalidation.CaughtUpChannel}; LISTEN {WebhookOutbox.Channel}", connection))
             await listen.ExecuteNonQueryAsync(stoppingToken);
         try
         {

@@ -143,12 +143,39 @@ public sealed class Article
     [Editable(false)]
     public List<RelatedArticle> RelatedArticles { get; set; } = [];
 
+    /// <summary>Set through <see cref="SetBylines"/>; revisions keep the authors' ids and roles, in order.</summary>
+    [Editable(false)]
+    public List<ArticleByline> Bylines { get; set; } = [];
+
+    /// <summary>Public notes on later changes, oldest first; only ever appended to (see Corrections.CorrectionDesk).</summary>
+    [Editable(false)]
+    public List<Correction> Corrections { get; set; } = [];
+
     /// <summary>Tags the article with exactly these tags, keeping the links that stay (its tags must be loaded).</summary>
     public void SetTags(IEnumerable<int> tagIds)
     {
         var wanted = tagIds.Distinct().ToList();
         ArticleTags.RemoveAll(t => !wanted.Contains(t.TagId));
         ArticleTags.AddRange(wanted.Where(id => ArticleTags.All(t => t.TagId != id)).Select(id => new ArticleTag { TagId = id }));
+    }
+
+    /// <summary>
+    /// Credits exactly these authors in these roles, in this order, keeping the bylines that stay (its bylines must be
+    /// loaded); the same author in the same role again is dropped, the first place counts.
+    /// </summary>
+    public void SetBylines(IReadOnlyList<(int AuthorId, BylineRole Role)> bylines)
+    {
+        var wanted = bylines.Distinct().ToList();
+        Bylines.RemoveAll(b => !wanted.Contains((b.AuthorId, b.Role)));
+        for (var position = 0; position < wanted.Count; position++)
+        {
+            var (authorId, role) = wanted[position];
+            var byline = Bylines.Find(b => b.AuthorId == authorId && b.Role == role);
+            if (byline is null)
+                Bylines.Add(new ArticleByline { AuthorId = authorId, Role = role, Position = position });
+            else
+                byline.Position = position;
+        }
     }
 
     /// <summary>Links exactly these articles, in this order, keeping the links that stay (their related links must be loaded).</summary>

@@ -22,6 +22,12 @@ internal sealed class ArticleConfiguration : IEntityTypeConfiguration<Article>
         article.ComplexCollection(a => a.Highlights, list => list.ToJson());
         article.ComplexCollection(a => a.Callouts, list => list.ToJson());
         article.HasMany(a => a.ArticleTags).WithOne().HasForeignKey(t => t.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        article.ComplexCollection(a => a.Corrections, list =>
+        {
+            list.ToJson();
+            list.Property(c => c.Kind).HasConversion<string>();
+        });
+        article.HasMany(a => a.Bylines).WithOne().HasForeignKey(b => b.ArticleId).OnDelete(DeleteBehavior.Cascade);
         article.HasMany(a => a.RelatedArticles).WithOne().HasForeignKey(r => r.ArticleId).OnDelete(DeleteBehavior.Cascade);
     }
 }

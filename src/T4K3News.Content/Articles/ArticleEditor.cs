@@ -113,7 +113,7 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
             return [];
         }, cancellationToken);
 
-    /// <summary>Brings back the fields, tags and related articles of a revision as a new revision; the workflow status stays.</summary>
+    /// <summary>Brings back the fields, tags, related articles and bylines of a revision as a new revision; the workflow status and the corrections stay.</summary>
     public async Task<EditResult<Article>> RestoreRevisionAsync(int articleId, long revisionId, int expectedVersion, string author, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -125,12 +125,18 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
         var (tagIds, relatedIds) = (restored.TagIds, restored.RelatedArticleIds);
         var existingTags = await db.Tags.Where(t => tagIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(cancellationToken);
         var existingRelated = await db.Articles.Where(a => relatedIds.Contains(a.Id)).Select(a => a.Id).ToListAsync(cancellationToken);
+        // Authors deleted since cannot come back either; a revision from before bylines leaves them as they are.
+        var restoredBylines = restored.Bylines;
+        var authorIds = restoredBylines?.Select(b => b.AuthorId).ToList() ?? [];
+        var existingAuthors = await db.Authors.Where(a => authorIds.Contains(a.Id)).Select(a => a.Id).ToListAsync(cancellationToken);
         return await ChangeAsync(articleId, expectedVersion, author, article =>
         {
             restored.RestoreFieldsOf(article);
             // Tags merged or deleted since, and articles deleted since, cannot come back.
             article.SetTags(tagIds.Where(existingTags.Contains));
             article.SetRelatedArticles(relatedIds.Where(existingRelated.Contains).ToList());
+            if (restoredBylines is not null)
+                article.SetBylines(restoredBylines.Where(b => existingAuthors.Contains(b.AuthorId)).ToList());
             return [];
         }, cancellationToken);
     }
@@ -233,6 +239,7 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
             errors.Add(new ValidationError("relatedArticleIds", "An article cannot be related to itself."));
         var knownArticles = await db.Articles.Where(a => relatedIds.Contains(a.Id)).Select(a => a.Id).ToListAsync(cancellationToken);
         errors.AddRange(relatedIds.Except(knownArticles).Select(ArticleNotFound));
+        errors.AddRange(await Authors.Bylines.ValidateAsync(db, article, cancellationToken));
         return errors;
     }
 
@@ -241,7 +248,7 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
 
     /// <summary>Articles with everything a snapshot reads.</summary>
     internal static IQueryable<Article> Whole(IQueryable<Article> articles) =>
-        articles.Include(a => a.ArticleTags).Include(a => a.RelatedArticles).AsSplitQuery();
+        articles.Include(a => a.ArticleTags).Include(a => a.RelatedArticles).Include(a => a.Bylines).AsSplitQuery();
 
     private static NotFoundError ArticleNotFound(int id) => new($"Article:{id}", $"There is no article {id}.");
 

@@ -6,13 +6,16 @@ namespace T4K3News.Content.Articles;
 
 /// <summary>
 /// Everything a revision keeps of an article, as JSON: its status and publication time, every field editors write (as
-/// <see cref="ArticleFields"/> declares them), its tags (their ids, as a set) and its related articles (their ids, in
-/// order). What a restore brings back, and what tells which fields a write changed.
+/// <see cref="ArticleFields"/> declares them), its tags (their ids, as a set), its related articles (their ids, in
+/// order), its bylines (authors' ids and roles, in order) and its corrections. What a restore brings back (corrections
+/// excepted: they are never taken back), and what tells which fields a write changed.
 /// </summary>
 public sealed class ArticleSnapshot
 {
     private const string TagIdsKey = "tagIds";
     private const string RelatedArticleIdsKey = "relatedArticleIds";
+    private const string BylinesKey = "bylines";
+    private const string CorrectionsKey = "corrections";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The editable fields, and the workflow's two, in the article's declaration order.</summary>
@@ -20,7 +23,7 @@ public sealed class ArticleSnapshot
         .Where(p => p.Name is nameof(Article.Status) or nameof(Article.PublishedAt) || ArticleFields.Editable.Any(f => f.Property.Name == p.Name))
         .ToList();
 
-    private static readonly IReadOnlyList<string> Keys = [.. Kept.Select(p => ArticleFields.NameOf(p.Name)), TagIdsKey, RelatedArticleIdsKey];
+    private static readonly IReadOnlyList<string> Keys = [.. Kept.Select(p => ArticleFields.NameOf(p.Name)), TagIdsKey, RelatedArticleIdsKey, BylinesKey, CorrectionsKey];
 
     /// <summary>Fields the schema shows under another name: the hero image's texts are one object, the links are lists of objects.</summary>
     private static readonly Dictionary<string, string> SchemaNames = new()
@@ -29,13 +32,14 @@ public sealed class ArticleSnapshot
         [ArticleFields.NameOf(nameof(Article.HeroImageCaption))] = "heroImage",
         [TagIdsKey] = "tags",
         [RelatedArticleIdsKey] = "relatedArticles",
+        [BylinesKey] = "authors",
     };
 
     private readonly JsonObject json;
 
     private ArticleSnapshot(JsonObject json) => this.json = json;
 
-    /// <summary>Reads a loaded article; its tags and related links must be loaded.</summary>
+    /// <summary>Reads a loaded article; its tags, related links and bylines must be loaded.</summary>
     public static ArticleSnapshot Of(Article article)
     {
         var json = new JsonObject();
@@ -44,6 +48,8 @@ public sealed class ArticleSnapshot
         // Tags are a set: the same tags in another order are no change.
         json[TagIdsKey] = JsonSerializer.SerializeToNode(article.ArticleTags.Select(t => t.TagId).Distinct().Order().ToList(), Json);
         json[RelatedArticleIdsKey] = JsonSerializer.SerializeToNode(article.RelatedArticles.OrderBy(r => r.Position).Select(r => r.RelatedArticleId).ToList(), Json);
+        json[BylinesKey] = JsonSerializer.SerializeToNode(article.Bylines.OrderBy(b => b.Position).Select(b => new SnapshotByline(b.AuthorId, b.Role)).ToList(), Json);
+        json[CorrectionsKey] = JsonSerializer.SerializeToNode(article.Corrections, Json);
         return new(json);
     }
 
@@ -56,6 +62,10 @@ public sealed class ArticleSnapshot
     public IReadOnlyList<int> TagIds => json[TagIdsKey].Deserialize<List<int>>(Json) ?? [];
 
     public IReadOnlyList<int> RelatedArticleIds => json[RelatedArticleIdsKey].Deserialize<List<int>>(Json) ?? [];
+
+    /// <summary>The bylines in order; null for a snapshot from before articles had bylines.</summary>
+    public IReadOnlyList<(int AuthorId, BylineRole Role)>? Bylines =>
+        json[BylinesKey]?.Deserialize<List<SnapshotByline>>(Json)?.Select(b => (b.AuthorId, b.Role)).ToList();
 
     /// <summary>The names (as the GraphQL schema spells them) of the fields that differ from <paramref name="before"/>.</summary>
     public IReadOnlyList<string> ChangedFrom(ArticleSnapshot before) =>
@@ -71,3 +81,5 @@ public sealed class ArticleSnapshot
         }
     }
 }
+
+internal sealed record SnapshotByline(int AuthorId, BylineRole Role);
