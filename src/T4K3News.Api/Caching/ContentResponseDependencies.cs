@@ -25,7 +25,7 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
     public const string Lists = "lists";
     public const string TagLookups = "tags";
 
-    private static readonly HashSet<string> KnownRootFields = ["article", "articles", "tag", "tags", "node", "nodes", "__typename", "__schema", "__type"];
+    private static readonly HashSet<string> KnownRootFields = ["article", "articles", "resolveSlug", "tag", "tags", "node", "nodes", "__typename", "__schema", "__type"];
 
     private ISchema? schema;
 
@@ -67,7 +67,7 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
                 // A lookup that found nothing: what it finds changes when any article (or tag) comes or goes.
                 switch (node.FieldDefinition.ResolvedType?.GetNamedType().Name)
                 {
-                    case ArticleType.TypeName:
+                    case ArticleType.TypeName or SlugResolutionType.TypeName:
                         lists = true;
                         break;
                     case TagType.TypeName:

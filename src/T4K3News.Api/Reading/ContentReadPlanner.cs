@@ -139,7 +139,16 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         var shown = $"ARRAY['article:' || {a}.{Column(articles, nameof(Article.Id))}] || ARRAY(SELECT 'tag:' || {x}.{Column(articleTags, nameof(ArticleTag.TagId))} FROM {Table(articleTags)} {x} WHERE {x}.{Column(articleTags, nameof(ArticleTag.ArticleId))} = {a}.{Column(articles, nameof(Article.Id))})";
         if (ShowsLists)
             shown += $" || ARRAY['{ContentResponseDependencies.Lists}']";
-        return $"SELECT {article}, {shown} FROM {Table(articles)} {a} WHERE {a}.{Column(articles, nameof(Article.Slug))} = {Parameter(slug)} AND {Visible(a)}";
+        var history = model.FindEntityType(typeof(ArticleSlugHistory))!;
+        var slugParameter = Parameter(slug);
+        // A slug the article had before a rename still finds it (the answer depends on that article, as for its slug now).
+        return $"""
+            SELECT {article}, {shown} FROM {Table(articles)} {a}
+            WHERE ({a}.{Column(articles, nameof(Article.Slug))} = {slugParameter}
+               OR {a}.{Column(articles, nameof(Article.Id))} = (SELECT h.{Column(history, nameof(ArticleSlugHistory.ArticleId))} FROM {Table(history)} h WHERE h.{Column(history, nameof(ArticleSlugHistory.Slug))} = {slugParameter}))
+              AND {Visible(a)}
+            ORDER BY {a}.{Column(articles, nameof(Article.Slug))} = {slugParameter} DESC LIMIT 1
+            """;
     }
 
     public string? TagBySlug(GraphQLField field, FieldType definition)
