@@ -7,6 +7,7 @@ using T4K3News.Api.Hosting;
 using T4K3News.Api.PersistedQueries;
 using T4K3News.Api.Reading;
 using T4K3News.Api.Subscriptions;
+using T4K3News.Api.Syndication;
 using T4K3News.Api.Tags;
 using T4K3News.Content;
 using T4K3News.GraphQLServer;
@@ -23,6 +24,7 @@ builder.Services
     .AddPersistedQueries()
     .AddArticleChangeFeed()
     .AddResponseCache()
+    .AddSyndication()
     .AddEndpointProtection(builder.Configuration)
     .AddHealthEndpoints()
     .AddObservability(builder.Configuration);
@@ -39,6 +41,7 @@ app.UseCors();
 app.UseRateLimitedAuthentication();
 app.MapHealthEndpoints();
 app.MapGraphQLServer("/graphql").RequireRateLimitedAuthentication();
+app.MapSyndication();
 await app.RunAsync();
 return 0;
 

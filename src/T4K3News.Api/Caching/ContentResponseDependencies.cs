@@ -15,7 +15,8 @@ namespace T4K3News.Api.Caching;
 /// <item>every article shown (<c>article:ID</c>), with everything hanging off it: text, parts, its tag list, its related list;</item>
 /// <item>every tag shown (<c>tag:ID</c>);</item>
 /// <item><c>lists</c> when it shows which articles exist at all: an article list or count, or a lookup that found none;</item>
-/// <item><c>tags</c> when it shows which tags exist or what a slug leads to: the tag list, a tag lookup.</item>
+/// <item><c>tags</c> when it shows which tags exist or what a slug leads to: the tag list, a tag lookup; and an
+/// article's JSON-LD, which names its tags.</item>
 /// </list>
 /// A root field these rules do not know, or an article or tag that is not its entity, keeps the answer out of the
 /// cache: a new feature is never served stale, only uncached until it says what it depends on.
@@ -59,6 +60,10 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
                         break;
                 }
             }
+
+            // The JSON-LD shows the names of the article's tags without a tag in the tree: it goes with any tag change.
+            if (node.FieldDefinition.Name == "jsonLd")
+                keys.Add(TagLookups);
 
             if (node is not (ObjectExecutionNode or NullExecutionNode))
                 continue;
