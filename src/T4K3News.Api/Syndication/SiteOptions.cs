@@ -31,7 +31,8 @@ public sealed partial class SiteOptions
     /// <summary>An absolute URL on this API's own site, for feeds' self links and sitemap pages.</summary>
     public static string ApiUrl(HttpRequest request, string path) => $"{request.Scheme}://{request.Host}{request.PathBase}{path}";
 
-    internal static IEnumerable<string> Problems(SiteOptions site)
+    /// <summary>What is wrong with these settings, checked at start-up.</summary>
+    public static IEnumerable<string> Problems(SiteOptions site)
     {
         if (!Uri.TryCreate(site.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https")
             || !string.IsNullOrEmpty(baseUrl.Query) || !string.IsNullOrEmpty(baseUrl.Fragment) || site.BaseUrl.Length > 500)
