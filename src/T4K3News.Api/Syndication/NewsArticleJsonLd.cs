@@ -29,7 +29,8 @@ public static class NewsArticleJsonLd
             json.WriteString("description", article.Standfirst);
             if (article.PublishedAt is { } publishedAt)
                 json.WriteString("datePublished", Utc(publishedAt));
-            json.WriteString("dateModified", Utc(article.UpdatedAt));
+            // An article edited before its scheduled publication was not modified before it was published.
+            json.WriteString("dateModified", Utc(article.PublishedAt is { } published && published > article.UpdatedAt ? published : article.UpdatedAt));
             json.WriteStartObject("mainEntityOfPage");
             json.WriteString("@type", "WebPage");
             json.WriteString("@id", url);

@@ -39,6 +39,9 @@ public static class SyndicationEndpoints
             app.MapMethods($"/feeds/tags/{{slug}}/{Feeds.FileName(format)}", [HttpMethods.Get, HttpMethods.Head], (HttpContext http, string slug) =>
                     AnswerAsync(http, $"tag-feed:{format}:{slug}", Feeds.ContentType(format), async (db, site, limits, now, ct) =>
                     {
+                        // No tag has a slug that is not one (nor one with a NUL PostgreSQL cannot compare): no look-up.
+                        if (slug.Length > Content.Tags.TagLimits.Slug || !Content.Articles.Slug.IsValid(slug))
+                            return (StatusCodes.Status404NotFound, [], DateTime.MaxValue, null);
                         var (tag, moved) = await Feeds.FindTagAsync(db, slug, ct);
                         if (tag is null)
                             return (StatusCodes.Status404NotFound, [], DateTime.MaxValue, null);

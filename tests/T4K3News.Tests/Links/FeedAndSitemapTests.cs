@@ -260,3 +260,56 @@ public sealed class FeedAndSitemapTests(SyndicationNewsroomApi api) : IClassFixt
         Assert.Null(published["publishArticle"]!["errors"]);
     }
 }
+
+public sealed class FeedInputTests(SyndicationNewsroomApi api) : IClassFixture<SyndicationNewsroomApi>
+{
+    [Theory]
+    [InlineData("/feeds/tags/%01/rss.xml")]
+    [InlineData("/feeds/tags/%ED%A0%80/atom.xml")]
+    [InlineData("/feeds/tags/Not%20A%20Slug/feed.json")]
+    [InlineData("/sitemaps/-1.xml")]
+    [InlineData("/sitemaps/99999999999999999999.xml")]
+    [InlineData("/sitemaps/2147483647.xml")]
+    public async Task Paths_no_document_has_answer_404_without_harm(string path)
+    {
+        var client = api.CreateClient();
+
+        var response = await client.GetAsync(path);
+        var longSlug = await client.GetAsync($"/feeds/tags/{new string('a', 5000)}/rss.xml");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, longSlug.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/feeds/rss.xml")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Feeds_answer_only_get_and_head()
+    {
+        var client = api.CreateClient();
+
+        var post = await client.PostAsync("/feeds/rss.xml", new StringContent("x"));
+        var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/sitemap.xml"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Feeds_are_rate_limited_like_the_graphql_endpoint()
+    {
+        var limits = api.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<T4K3News.Api.Hosting.RateLimitOptions>>().Value;
+        var client = api.CreateGraphQLClientFrom(IPAddress.Parse("203.0.113.77")).Http;
+
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i <= limits.AnonymousPermitLimit && refused is null; i++)
+        {
+            var response = await client.GetAsync("/feeds/feed.json");
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                refused = response;
+        }
+
+        Assert.NotNull(refused);
+        Assert.NotNull(refused.Headers.RetryAfter);
+    }
+}
