@@ -141,13 +141,14 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
             shown += $" || ARRAY['{ContentResponseDependencies.Lists}']";
         var history = model.FindEntityType(typeof(ArticleSlugHistory))!;
         var slugParameter = Parameter(slug);
+        var select = $"SELECT {article}, {shown} FROM {Table(articles)} {a}";
         // A slug the article had before a rename still finds it (the answer depends on that article, as for its slug now).
+        // The history is read only when no article has the slug now: the first branch's row ends the statement.
         return $"""
-            SELECT {article}, {shown} FROM {Table(articles)} {a}
-            WHERE ({a}.{Column(articles, nameof(Article.Slug))} = {slugParameter}
-               OR {a}.{Column(articles, nameof(Article.Id))} = (SELECT h.{Column(history, nameof(ArticleSlugHistory.ArticleId))} FROM {Table(history)} h WHERE h.{Column(history, nameof(ArticleSlugHistory.Slug))} = {slugParameter}))
-              AND {Visible(a)}
-            ORDER BY {a}.{Column(articles, nameof(Article.Slug))} = {slugParameter} DESC LIMIT 1
+            ({select} WHERE {a}.{Column(articles, nameof(Article.Slug))} = {slugParameter} AND {Visible(a)})
+            UNION ALL
+            ({select} WHERE {a}.{Column(articles, nameof(Article.Id))} = (SELECT h.{Column(history, nameof(ArticleSlugHistory.ArticleId))} FROM {Table(history)} h WHERE h.{Column(history, nameof(ArticleSlugHistory.Slug))} = {slugParameter}) AND {Visible(a)})
+            LIMIT 1
             """;
     }
 
