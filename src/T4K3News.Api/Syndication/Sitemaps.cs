@@ -24,11 +24,20 @@ public static class Sitemaps
         if (count <= pageSize)
             return await MakePageAsync(db, site, pageSize, 1, now, cancellationToken) ?? throw new InvalidOperationException("The first page always exists.");
 
-        // Each page's lastmod: the latest change among its articles, by id ranges.
-        var lastModified = await visible.OrderBy(a => a.Id)
-            .Select(a => new { a.PublishedAt, a.UpdatedAt })
-            .ToListAsync(cancellationToken);
-        var pages = lastModified.Chunk(pageSize).Select(page => page.Max(a => a.PublishedAt > a.UpdatedAt ? a.PublishedAt!.Value : a.UpdatedAt)).ToList();
+        // Each page's lastmod: the latest change among its articles, read as a stream (one date per article held at a time).
+        var pages = new List<DateTime>();
+        var onPage = 0;
+        await foreach (var changed in visible.OrderBy(a => a.Id)
+                           .Select(a => a.PublishedAt > a.UpdatedAt ? a.PublishedAt!.Value : a.UpdatedAt)
+                           .AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            if (onPage == 0)
+                pages.Add(changed);
+            else if (changed > pages[^1])
+                pages[^1] = changed;
+            onPage = (onPage + 1) % pageSize;
+        }
+
         var body = Write(xml =>
         {
             xml.WriteStartElement("sitemapindex", SitemapNamespace);

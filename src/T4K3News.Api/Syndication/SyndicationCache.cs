@@ -62,7 +62,7 @@ public sealed class SyndicationCache(TimeProvider clock, Microsoft.Extensions.Op
         now = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
         lock (gate)
         {
-            var lastModified = lastSeen.TryGetValue(key, out var seen) && seen.ETag == etag ? seen.LastModified : now;
+            var lastModified = lastSeen.TryGetValue(key, out var seen) && seen.ETag == etag && seen.LastModified <= now ? seen.LastModified : now;
             var document = new SyndicationDocument(status, body, contentType, etag, lastModified, location);
             if (!listening || Interlocked.Read(ref generation) != generationBefore)
                 return document;

@@ -178,6 +178,22 @@ public sealed class FeedAndSitemapTests(SyndicationNewsroomApi api) : IClassFixt
     }
 
     [Fact]
+    public async Task Renaming_a_tag_changes_the_categories_of_the_feeds_at_once()
+    {
+        var client = api.CreateClient();
+        var before = JsonNode.Parse(await client.GetStringAsync("/feeds/feed.json"))!;
+        Assert.Contains("World", before["items"]![0]!["tags"]!.AsArray().Select(t => t.Text()));
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+        var world = (await editor.QueryAsync("""{ tag(slug: "world") { id } }"""))["tag"]!["id"].Text();
+
+        await editor.QueryAsync("mutation ($id: ID!) { renameTag(input: { id: $id, name: \"Planet\" }) { errors { __typename } } }", new { id = world });
+
+        var after = JsonNode.Parse(await client.GetStringAsync("/feeds/feed.json"))!;
+        Assert.Contains("Planet", after["items"]![0]!["tags"]!.AsArray().Select(t => t.Text()));
+        Assert.DoesNotContain("World", after["items"]![0]!["tags"]!.AsArray().Select(t => t.Text()));
+    }
+
+    [Fact]
     public async Task Past_a_page_of_urls_the_sitemap_is_an_index_of_pages_that_list_every_visible_article_once()
     {
         await using var db = api.CreateDbContext();
