@@ -2,13 +2,9 @@ using System.Security.Cryptography;
 
 namespace T4K3News.Api.Syndication;
 
-/// <summary>A feed or sitemap as sent: its bytes, content type, ETag and Last-Modified; or a redirect or 404.</summary>
+/// <summary>A feed or sitemap as sent: its bytes, content type, ETag and Last-Modified; or a permanent redirect to <c>Location</c>.</summary>
 public sealed record SyndicationDocument(int Status, byte[] Body, string ContentType, string ETag, DateTimeOffset LastModified, string? Location = null)
 {
-    public static SyndicationDocument NotFound { get; } = new(StatusCodes.Status404NotFound, [], "", "", DateTimeOffset.MinValue);
-
-    public static SyndicationDocument RedirectTo(string location) => new(StatusCodes.Status301MovedPermanently, [], "", "", DateTimeOffset.MinValue, location);
-
     public static string ETagOf(byte[] body) => $"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"";
 }
 

@@ -89,9 +89,23 @@ public static class SyndicationEndpoints
         {
             var generation = cache.Generation;
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-            await using var db = await services.GetRequiredService<IDbContextFactory<ContentDbContext>>().CreateDbContextAsync(http.RequestAborted);
-            var (status, body, validUntil, location) = await make(
-                db, services.GetRequiredService<IOptions<SiteOptions>>().Value, services.GetRequiredService<IOptions<SyndicationLimits>>().Value, now, http.RequestAborted);
+            (int Status, byte[] Body, DateTime ValidUntil, string? Location) made;
+            try
+            {
+                await using var db = await services.GetRequiredService<IDbContextFactory<ContentDbContext>>().CreateDbContextAsync(http.RequestAborted);
+                made = await make(
+                    db, services.GetRequiredService<IOptions<SiteOptions>>().Value, services.GetRequiredService<IOptions<SyndicationLimits>>().Value, now, http.RequestAborted);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException && !http.RequestAborted.IsCancellationRequested)
+            {
+                // An outage, not the client's doing: it may ask again shortly.
+                services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SyndicationEndpoints)).LogWarning(e, "Could not make {Document}", key);
+                http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                http.Response.Headers.RetryAfter = "5";
+                return;
+            }
+
+            var (status, body, validUntil, location) = made;
             if (status == StatusCodes.Status404NotFound)
             {
                 // Not kept: anyone can ask for any number of unknown tags.
