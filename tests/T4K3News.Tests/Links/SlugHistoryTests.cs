@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using T4K3News.Content.Auth;
+using T4K3News.Content.Import;
 using T4K3News.Tests.Infrastructure;
 
 namespace T4K3News.Tests.Links;
@@ -109,6 +110,44 @@ public sealed class SlugHistoryTests(EmptyContentApi api) : IClassFixture<EmptyC
         Assert.Equal("central-bank-holds-rates", taken["updateArticle"]!["article"]!["slug"].Text());
         await using var db = api.CreateDbContext();
         Assert.Empty(await db.ArticleSlugHistory.Where(h => h.Slug == "central-bank-holds-rates" || h.Slug == "rates-held").ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_reimport_that_renames_an_article_keeps_its_old_slug_and_an_import_never_takes_a_redirecting_slug()
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+        var reader = api.CreateGraphQLClient();
+        var folder = Directory.CreateTempSubdirectory("t4k3news-slugs-").FullName;
+        try
+        {
+            var document = Path.Combine(folder, "001_baltic_ferry_strike.txt");
+            File.Copy(Path.Combine(RepositoryPaths.Seeds, "001_baltic_ferry_strike.txt"), document);
+            await api.CreateImporter().ImportFolderAsync(folder, default);
+            File.WriteAllText(document, File.ReadAllText(document).Replace("Baltic ferry crews strike over new rota rules", "Baltic ferry crews end their strike"));
+
+            var renamed = await api.CreateImporter().ImportFolderAsync(folder, default);
+
+            Assert.Equal(ImportOutcome.Updated, renamed.Documents.Single().Outcome);
+            var redirect = (await reader.QueryAsync(Resolve, new { slug = "baltic-ferry-crews-strike-over-new-rota-rules" }))["resolveSlug"]!;
+            Assert.Equal(("baltic-ferry-crews-end-their-strike", true), (redirect["canonicalSlug"].Text(), redirect["isRedirect"]!.GetValue<bool>()));
+
+            // An editor's article renamed away from a slug that a new document would take.
+            var (id, version) = await PublishAsync(editor, "Grid upgrade", "grid-upgrade-in-kyiv-finished");
+            await editor.QueryAsync(Update, new { input = new { id, expectedVersion = version, slug = "grid-upgrade-done" } });
+            File.WriteAllText(Path.Combine(folder, "002_grid.txt"),
+                File.ReadAllText(Path.Combine(RepositoryPaths.Seeds, "001_baltic_ferry_strike.txt")).Replace("Baltic ferry crews strike over new rota rules", "Grid upgrade in Kyiv finished"));
+
+            var refused = await api.CreateImporter().ImportFolderAsync(folder, default);
+
+            var skipped = refused.Documents.Single(d => d.File == "002_grid.txt");
+            Assert.Equal(ImportOutcome.Skipped, skipped.Outcome);
+            Assert.Contains("still redirects to another article", skipped.Message);
+            Assert.Equal("grid-upgrade-done", (await reader.QueryAsync(Resolve, new { slug = "grid-upgrade-in-kyiv-finished" }))["resolveSlug"]!["canonicalSlug"].Text());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static async Task<JsonNode> CreateAsync(GraphQLClient editor, string title, string slug)
