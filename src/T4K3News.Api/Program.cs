@@ -9,6 +9,7 @@ using T4K3News.Api.PersistedQueries;
 using T4K3News.Api.Previews;
 using T4K3News.Api.Reading;
 using T4K3News.Api.Subscriptions;
+using T4K3News.Api.Syndication;
 using T4K3News.Api.Tags;
 using T4K3News.Api.Webhooks;
 using T4K3News.Content;
@@ -29,6 +30,7 @@ builder.Services
     .AddArticleChangeFeed()
     .AddWebhooks()
     .AddResponseCache()
+    .AddSyndication()
     .AddEndpointProtection(builder.Configuration)
     .AddHealthEndpoints()
     .AddObservability(builder.Configuration);
@@ -45,6 +47,7 @@ app.UseCors();
 app.UseRateLimitedAuthentication();
 app.MapHealthEndpoints();
 app.MapGraphQLServer("/graphql").RequireRateLimitedAuthentication();
+app.MapSyndication();
 await app.RunAsync();
 return 0;
 

@@ -254,6 +254,25 @@ namespace T4K3News.Migrations.Migrations
                     b.ToTable("ArticleRevisions");
                 });
 
+            modelBuilder.Entity("T4K3News.Content.Articles.ArticleSlugHistory", b =>
+                {
+                    b.Property<string>("Slug")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ReplacedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Slug");
+
+                    b.HasIndex("ArticleId");
+
+                    b.ToTable("ArticleSlugHistory");
+                });
+
             modelBuilder.Entity("T4K3News.Content.Articles.ArticleTag", b =>
                 {
                     b.Property<int>("ArticleId")
@@ -734,6 +753,15 @@ namespace T4K3News.Migrations.Migrations
                 });
 
             modelBuilder.Entity("T4K3News.Content.Articles.ArticleRevision", b =>
+                {
+                    b.HasOne("T4K3News.Content.Articles.Article", null)
+                        .WithMany()
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("T4K3News.Content.Articles.ArticleSlugHistory", b =>
                 {
                     b.HasOne("T4K3News.Content.Articles.Article", null)
                         .WithMany()

@@ -12,15 +12,17 @@ public static class ArticleQueries
     public static void Register(ObjectGraphType query)
     {
         query.Field<ArticleType>("article")
-            .Description("The article with this slug, if the caller may see it.")
+            .Description("The article with this slug, or with this slug before a rename, if the caller may see it (resolveSlug tells which).")
             .Argument<NonNullGraphType<StringGraphType>>("slug")
             .ResolveAsync(async context =>
             {
                 var (databases, access) = Services(context);
                 var slug = context.GetArgument<string>("slug");
                 await using var db = await databases.CreateDbContextAsync(context.CancellationToken);
-                return await access.ArticlesOrPreviewed(db).AsNoTracking().SingleOrDefaultAsync(a => a.Slug == slug, context.CancellationToken);
+                return (await ArticleSlugs.ResolveAsync(db, access, slug, context.CancellationToken, previewed: true))?.Article;
             });
+
+        ArticleSlugs.Register(query);
 
         query.Field<ArticlesConnectionType>("articles")
             .Description("Articles the caller may see, newest first unless ordered otherwise.")

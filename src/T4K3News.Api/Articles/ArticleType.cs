@@ -33,6 +33,7 @@ public sealed class ArticleType : AutoRegisteringObjectGraphType<Article>
             .Resolve(c => Loaders(c).Related.Load(c.Source.Id));
         Authors.ArticleCreditFields.Register(this);
         ArticleRevisionFields.Register(this);
+        Syndication.ArticleLinkFields.Register(this);
     }
 
     /// <summary>The ordered lists' items are objects (takeaways { text }), read from the article's own row: no loader.</summary>

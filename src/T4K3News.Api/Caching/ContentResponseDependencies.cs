@@ -16,7 +16,8 @@ namespace T4K3News.Api.Caching;
 /// <item>every article shown (<c>article:ID</c>), with everything hanging off it: text, parts, its tag list, its related list;</item>
 /// <item>every tag shown (<c>tag:ID</c>);</item>
 /// <item><c>lists</c> when it shows which articles exist at all: an article list or count, or a lookup that found none;</item>
-/// <item><c>tags</c> when it shows which tags exist or what a slug leads to: the tag list, a tag lookup;</item>
+/// <item><c>tags</c> when it shows which tags exist or what a slug leads to: the tag list, a tag lookup; and an
+/// article's JSON-LD, which names its tags;</item>
 /// <item><c>authors</c> when it shows any author (a byline, a lookup, the list) or finds none: dropped by any change to an author.</item>
 /// </list>
 /// A root field these rules do not know, or an article or tag that is not its entity, keeps the answer out of the
@@ -28,7 +29,7 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
     public const string TagLookups = "tags";
     public const string AuthorsShown = "authors";
 
-    private static readonly HashSet<string> KnownRootFields = ["article", "articles", "tag", "tags", "author", "authors", "node", "nodes", "__typename", "__schema", "__type"];
+    private static readonly HashSet<string> KnownRootFields = ["article", "articles", "resolveSlug", "tag", "tags", "author", "authors", "node", "nodes", "__typename", "__schema", "__type"];
 
     private ISchema? schema;
 
@@ -66,6 +67,10 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
                 }
             }
 
+            // The JSON-LD shows the names of the article's tags without a tag in the tree: it goes with any tag change.
+            if (node.FieldDefinition.Name == "jsonLd")
+                keys.Add(TagLookups);
+
             if (node is not (ObjectExecutionNode or NullExecutionNode))
                 continue;
             if (node.Result is null)
@@ -73,7 +78,7 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
                 // A lookup that found nothing: what it finds changes when any article (or tag) comes or goes.
                 switch (node.FieldDefinition.ResolvedType?.GetNamedType().Name)
                 {
-                    case ArticleType.TypeName:
+                    case ArticleType.TypeName or SlugResolutionType.TypeName:
                         lists = true;
                         break;
                     case TagType.TypeName:

@@ -143,7 +143,17 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         var shown = $"ARRAY['article:' || {a}.{Column(articles, nameof(Article.Id))}] || ARRAY(SELECT 'tag:' || {x}.{Column(articleTags, nameof(ArticleTag.TagId))} FROM {Table(articleTags)} {x} WHERE {x}.{Column(articleTags, nameof(ArticleTag.ArticleId))} = {a}.{Column(articles, nameof(Article.Id))})";
         if (ShowsLists)
             shown += $" || ARRAY['{ContentResponseDependencies.Lists}']";
-        return $"SELECT {article}, {shown} FROM {Table(articles)} {a} WHERE {a}.{Column(articles, nameof(Article.Slug))} = {Parameter(slug)} AND {Visible(a)}";
+        var history = model.FindEntityType(typeof(ArticleSlugHistory))!;
+        var slugParameter = Parameter(slug);
+        var select = $"SELECT {article}, {shown} FROM {Table(articles)} {a}";
+        // A slug the article had before a rename still finds it (the answer depends on that article, as for its slug now).
+        // The history is read only when no article has the slug now: the first branch's row ends the statement.
+        return $"""
+            ({select} WHERE {a}.{Column(articles, nameof(Article.Slug))} = {slugParameter} AND {Visible(a)})
+            UNION ALL
+            ({select} WHERE {a}.{Column(articles, nameof(Article.Id))} = (SELECT h.{Column(history, nameof(ArticleSlugHistory.ArticleId))} FROM {Table(history)} h WHERE h.{Column(history, nameof(ArticleSlugHistory.Slug))} = {slugParameter}) AND {Visible(a)})
+            LIMIT 1
+            """;
     }
 
     public string? TagBySlug(GraphQLField field, FieldType definition)

@@ -12,10 +12,10 @@ namespace T4K3News.Api.Subscriptions;
 /// Listens on PostgreSQL for committed article changes (from this server instance or any other) and hands each to the
 /// current subscribers. One connection per instance, re-established after a failure; subscribers never block it. The
 /// same connection hears token revocations for the <see cref="ApiTokenCache"/>, and article and tag changes for the
-/// response cache (before any subscriber), both of which it tells whether it listens.
+/// response cache and the feeds and sitemaps (before any subscriber), all of which it tells whether it listens.
 /// </summary>
 public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache tokens, ResponseCacheInvalidation responseCache,
-    Webhooks.WebhookSignals webhooks, ILogger<ArticleChangeFeed> log)
+    Syndication.SyndicationCache syndication, Webhooks.WebhookSignals webhooks, ILogger<ArticleChangeFeed> log)
     : BackgroundService, IObservable<ArticleChange>
 {
     /// <summary>How the feed's connection shows in pg_stat_activity.</summary>
@@ -73,6 +73,8 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache to
         await connection.OpenAsync(stoppingToken);
         connection.Notification += (_, notification) =>
         {
+            if (notification.Channel is TagChange.Channel or ArticleChange.Channel)
+                syndication.Changed();
             if (notification.Channel == ApiTokenCache.RevocationChannel)
                 tokens.Forget(notification.Payload);
             else if (notification.Channel == TagChange.Channel)
@@ -95,6 +97,7 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache to
         {
             tokens.Listening();
             responseCache.Listening();
+            syndication.Listening();
             listening.TrySetResult();
             if (delay != FirstRetryDelay)
                 log.LogInformation("Listening for article changes again");
@@ -107,6 +110,7 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache to
         {
             tokens.NotListening();
             responseCache.NotListening();
+            syndication.NotListening();
         }
     }
 

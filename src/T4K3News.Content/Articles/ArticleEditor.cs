@@ -225,6 +225,8 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
         var errors = new List<EditError>(ArticleValidator.Validate(article));
         if (errors.Count == 0 && await db.Articles.AnyAsync(a => a.Slug == article.Slug && a.Id != article.Id, cancellationToken))
             errors.Add(new SlugTakenError(article.Slug));
+        else if (errors.Count == 0 && await db.ArticleSlugHistory.AnyAsync(h => h.Slug == article.Slug && h.ArticleId != article.Id, cancellationToken))
+            errors.Add(SlugTakenError.Redirecting(article.Slug));
 
         var tagIds = article.ArticleTags.Select(t => t.TagId).ToList();
         if (tagIds.Count > ArticleLimits.ItemsPerList)
@@ -310,6 +312,7 @@ internal sealed class ArticleWrite(ContentDbContext db, string author, DateTime 
     /// <summary>Saves the write and its revisions and announces it (subscribers and webhooks); the caller commits.</summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
+        await RecordSlugChangesAsync(cancellationToken);
         var webhookEvents = new Webhooks.ArticleWebhookEvents(db, now);
         webhookEvents.Before(revised.Select(r => r.Article));
         // The articles first: new ones (and tags made with them) get their ids, which the revisions' snapshots hold.
@@ -334,5 +337,21 @@ internal sealed class ArticleWrite(ContentDbContext db, string author, DateTime 
         revised.Clear();
         deletions.Clear();
         deletedArticles.Clear();
+    }
+
+    /// <summary>
+    /// Every slug a revised article leaves keeps leading to it (<see cref="ArticleSlugHistory"/>); a slug it takes back
+    /// is its current one again. Read from the change tracker, so every write path records it.
+    /// </summary>
+    private async Task RecordSlugChangesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (article, _) in revised)
+        {
+            var entry = db.Entry(article);
+            if (entry.State != Microsoft.EntityFrameworkCore.EntityState.Modified || entry.Property(a => a.Slug).OriginalValue is not { } old || old == article.Slug)
+                continue;
+            await db.ArticleSlugHistory.Where(h => h.ArticleId == article.Id && h.Slug == article.Slug).ExecuteDeleteAsync(cancellationToken);
+            db.ArticleSlugHistory.Add(new ArticleSlugHistory { Slug = old, ArticleId = article.Id, ReplacedAt = now });
+        }
     }
 }

@@ -12,7 +12,17 @@ public sealed record NotFoundError(string Id, string Message) : EditError(Messag
 public sealed record ConcurrencyError(int ExpectedVersion, int CurrentVersion)
     : EditError($"The article changed meanwhile: you edited version {ExpectedVersion}, it is now at version {CurrentVersion}. Reload and apply your change again.");
 
-public sealed record SlugTakenError(string Slug) : EditError($"The slug '{Slug}' is already taken.");
+public sealed record SlugTakenError(string Slug, string Message) : EditError(Message)
+{
+    public SlugTakenError(string slug)
+        : this(slug, $"The slug '{slug}' is already taken.")
+    {
+    }
+
+    /// <summary>The slug is another article's old slug, which still leads readers to it.</summary>
+    public static SlugTakenError Redirecting(string slug) =>
+        new(slug, $"The slug '{slug}' was another article's until it was renamed, and it still redirects readers there; it is freed when that article is deleted.");
+}
 
 /// <summary>The workflow does not allow this step from the current status, e.g. restoring an article that is not archived.</summary>
 public sealed record InvalidStatusError(string Status, string Message) : EditError(Message);

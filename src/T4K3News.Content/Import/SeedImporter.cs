@@ -87,6 +87,10 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             .AsSplitQuery()
             .SingleOrDefaultAsync(a => a.SourceFile == file || a.Slug == slug, cancellationToken);
 
+        var articleId = article?.Id ?? 0;
+        if (await db.ArticleSlugHistory.AnyAsync(h => h.Slug == slug && h.ArticleId != articleId, cancellationToken))
+            return (new ImportedDocument(file, ImportOutcome.Skipped, slug, $"the slug '{slug}' still redirects to another article, renamed since"), null);
+
         var write = ArticleEditor.Write(db, ImportAuthor, now);
         ImportOutcome outcome;
         if (article is null)

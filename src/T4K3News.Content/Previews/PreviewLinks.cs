@@ -20,7 +20,7 @@ public sealed class PreviewOptions
     /// <summary>The most live (unexpired, unrevoked) links one article may have at once.</summary>
     public int MaxLinksPerArticle { get; set; } = 20;
 
-    /// <summary>The front end's address, used in <see cref="UrlTemplate"/> as {baseUrl}.</summary>
+    /// <summary>The front end's address, used in <see cref="UrlTemplate"/> as {baseUrl}: the host sets it from Site:BaseUrl.</summary>
     public string BaseUrl { get; set; } = "http://localhost:3000";
 
     /// <summary>The front end's preview page; {baseUrl}, {slug}, {token} and {articleId} are filled in (escaped for a URL).</summary>

@@ -17,7 +17,7 @@ public sealed class PreviewApi : ContentApi
     {
         ["Previews:MaxHours"] = "48",
         ["Previews:MaxLinksPerArticle"] = "3",
-        ["Previews:BaseUrl"] = "https://www.t4k3.news/",
+        ["Site:BaseUrl"] = "https://www.t4k3.news/",
         ["RateLimiting:InvalidTokenPermitLimit"] = "20",
     };
 }
