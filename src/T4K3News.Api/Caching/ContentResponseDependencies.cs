@@ -67,9 +67,13 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
                 }
             }
 
-            // The JSON-LD shows the names of the article's tags without a tag in the tree: it goes with any tag change.
+            // The JSON-LD shows the names of the article's tags and authors without them in the tree: it goes with any
+            // tag or author change.
             if (node.FieldDefinition.Name == "jsonLd")
+            {
                 keys.Add(TagLookups);
+                keys.Add(AuthorsShown);
+            }
 
             if (node is not (ObjectExecutionNode or NullExecutionNode))
                 continue;

@@ -25,8 +25,10 @@ public static class ArticleLinkFields
                 var url = Site(context).ArticleUrl(source.Slug);
                 var publication = loaders.Publications.Load(source.PublicationId);
                 var tags = loaders.Tags.Load(source.Id);
+                var credits = Authors.ArticleCreditsLoading.Credits(context.RequestServices!.GetRequiredService<Authors.AuthorLoaders>(), source);
                 return new Deferred<string>(async cancellationToken => NewsArticleJsonLd.Of(
-                    source, url, (await publication.GetResultAsync(cancellationToken)).Name, await tags.GetResultAsync(cancellationToken)));
+                    source, url, (await publication.GetResultAsync(cancellationToken)).Name, await tags.GetResultAsync(cancellationToken),
+                    await credits.GetResultAsync(cancellationToken)));
             });
     }
 

@@ -17,7 +17,8 @@ public static class NewsArticleJsonLd
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.Default, Indented = false };
 
     /// <param name="tags">The article's tags, by name.</param>
-    public static string Of(Article article, string url, string publicationName, IReadOnlyList<Tag> tags)
+    /// <param name="credits">Its bylines and corrections.</param>
+    public static string Of(Article article, string url, string publicationName, IReadOnlyList<Tag> tags, Authors.ArticleCredits credits)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, Options))
@@ -30,6 +31,7 @@ public static class NewsArticleJsonLd
             if (article.PublishedAt is { } publishedAt)
                 json.WriteString("datePublished", Utc(publishedAt));
             // An article edited before its scheduled publication was not modified before it was published.
+            // A correction moves updatedAt, so it raises dateModified too.
             json.WriteString("dateModified", Utc(article.PublishedAt is { } published && published > article.UpdatedAt ? published : article.UpdatedAt));
             json.WriteStartObject("mainEntityOfPage");
             json.WriteString("@type", "WebPage");
@@ -42,8 +44,37 @@ public static class NewsArticleJsonLd
             json.WriteString("name", publicationName);
             json.WriteEndObject();
 
-            // Bylines and corrections, when the model has them, are written here: "author" (a Person or an
-            // Organization per byline) and "correction" (a CorrectionComment per published correction).
+            // Each byline under the property its role maps to (author, editor, contributor), in the editor's order.
+            foreach (var people in credits.People.GroupBy(p => p.SchemaOrgProperty))
+            {
+                json.WriteStartArray(people.Key);
+                foreach (var person in people)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("@type", "Person");
+                    json.WriteString("name", person.Name);
+                    if (person.Url is { } personUrl)
+                        json.WriteString("url", personUrl);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            if (credits.Corrections.Count > 0)
+            {
+                json.WriteStartArray("correction");
+                foreach (var correction in credits.Corrections)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("@type", "CorrectionComment");
+                    json.WriteString("text", correction.Text);
+                    json.WriteString("datePublished", Utc(correction.DatePublished));
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
 
             if (tags.Count > 0)
             {

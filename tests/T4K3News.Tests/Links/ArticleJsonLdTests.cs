@@ -70,6 +70,42 @@ public sealed class ArticleJsonLdTests(SiteContentApi api) : IClassFixture<SiteC
     }
 
     [Fact]
+    public async Task Bylines_and_corrections_are_in_the_json_ld_and_a_correction_raises_date_modified()
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+        var writer = (await editor.QueryAsync("mutation ($input: CreateAuthorInput!) { createAuthor(input: $input) { author { id } } }",
+            new { input = new { name = "Ana \"Quotes\" Writer", url = "https://example.com/ana" } }))["createAuthor"]!["author"]!["id"].Text();
+        var lens = (await editor.QueryAsync("mutation ($input: CreateAuthorInput!) { createAuthor(input: $input) { author { id } } }",
+            new { input = new { name = "Lens Person" } }))["createAuthor"]!["author"]!["id"].Text();
+        var desk = (await editor.QueryAsync("mutation ($input: CreateAuthorInput!) { createAuthor(input: $input) { author { id } } }",
+            new { input = new { name = "Desk Editor" } }))["createAuthor"]!["author"]!["id"].Text();
+        var created = (await editor.QueryAsync(
+            "mutation ($input: CreateArticleInput!) { createArticle(input: $input) { article { id version } errors { __typename } } }",
+            new { input = new { title = "Credited story", slug = "credited-story", standfirst = "S.", body = "B.",
+                bylines = new object[] { new { authorId = writer }, new { authorId = lens, role = "PHOTOGRAPHER" }, new { authorId = desk, role = "EDITOR" } } } }))["createArticle"]!["article"]!;
+        var id = created["id"].Text();
+        await editor.QueryAsync("mutation ($input: PublishArticleInput!) { publishArticle(input: $input) { errors { __typename } } }",
+            new { input = new { id, expectedVersion = 1, at = "2026-01-02T03:04:05Z" } });
+        const string query = """{ article(slug: "credited-story") { jsonLd } }""";
+        var before = JsonNode.Parse((await api.CreateGraphQLClient().QueryAsync(query))["article"]!["jsonLd"].Text()!)!;
+        Assert.Null(before["correction"]);
+
+        var corrected = await editor.QueryAsync("mutation ($input: AddCorrectionInput!) { addCorrection(input: $input) { article { updatedAt } errors { __typename } } }",
+            new { input = new { articleId = id, expectedVersion = 2, kind = "CORRECTION", text = "An earlier version said <b>Monday</b>." } });
+        Assert.Null(corrected["addCorrection"]!["errors"]);
+        var jsonLd = JsonNode.Parse((await api.CreateGraphQLClient().QueryAsync(query))["article"]!["jsonLd"].Text()!)!;
+
+        Assert.Equal([("Person", "Ana \"Quotes\" Writer", "https://example.com/ana")],
+            jsonLd["author"]!.AsArray().Select(p => (p!["@type"].Text(), p["name"].Text(), p["url"].Text())));
+        Assert.Equal(["Lens Person"], jsonLd["contributor"]!.AsArray().Select(p => p!["name"].Text()));
+        Assert.Equal(["Desk Editor"], jsonLd["editor"]!.AsArray().Select(p => p!["name"].Text()));
+        var correction = Assert.Single(jsonLd["correction"]!.AsArray())!;
+        Assert.Equal(("CorrectionComment", "An earlier version said <b>Monday</b>."), (correction["@type"].Text(), correction["text"].Text()));
+        Assert.Equal(jsonLd["dateModified"].Text(), correction["datePublished"].Text());
+        Assert.True(string.CompareOrdinal(jsonLd["dateModified"].Text(), before["dateModified"].Text()) >= 0);
+    }
+
+    [Fact]
     public async Task An_article_with_several_tags_and_no_image_has_keywords_but_no_section_and_no_image()
     {
         var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
