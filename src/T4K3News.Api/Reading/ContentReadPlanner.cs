@@ -473,7 +473,12 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
                 return null;
             // The matching tags do not depend on the article at hand: as an array they are found once per statement, and
             // each article's links are then looked up by their key, as the hand-written SQL does.
-            var matching = $"{x}.{Column(articleTags, nameof(ArticleTag.TagId))} = ANY(ARRAY(SELECT {t}.{Column(tags, nameof(Tag.Id))} FROM {Table(tags)} {t} WHERE {predicate}))";
+            // When the filter names one tag by a unique key (a tag page's slug), that tag's id is a plain comparison, which
+            // PostgreSQL checks in the links' key itself rather than on each link row it visits.
+            var found = $"SELECT {t}.{Column(tags, nameof(Tag.Id))} FROM {Table(tags)} {t} WHERE {predicate}";
+            var matching = operation is "some" or "none" && NamesOneRow(tagFilter, tags, operand)
+                ? $"{x}.{Column(articleTags, nameof(ArticleTag.TagId))} = ({found})"
+                : $"{x}.{Column(articleTags, nameof(ArticleTag.TagId))} = ANY(ARRAY({found}))";
             conditions.Add(operation switch
             {
                 "some" => $"EXISTS (SELECT 1 {links} AND {matching})",
@@ -487,6 +492,15 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
 
         return conditions.Count == 0 ? "TRUE" : $"({string.Join(" AND ", conditions)})";
     }
+
+    /// <summary>Whether a <c>where</c> value asks for one value of a unique column (<c>slug: { eq: "economy" }</c>), so at most one row matches.</summary>
+    private static bool NamesOneRow<T>(EntityFilter<T> filter, IEntityType entity, object? where) =>
+        where is IDictionary<string, object?> fields && fields.Any(field =>
+            field.Value is IDictionary<string, object?> operations && operations.TryGetValue("eq", out var value) && value is not null
+            && filter.TryGetField(field.Key, out var kind, out var selector, out _) && kind != FilterFieldKind.List
+            && (selector.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : selector.Body) is MemberExpression { Expression: ParameterExpression } member
+            && entity.FindProperty(member.Member.Name) is { } property
+            && (property.IsPrimaryKey() || entity.GetIndexes().Any(index => index.IsUnique && index.Properties.Count == 1 && index.Properties[0] == property)));
 
     /// <summary>Comparisons with C#'s meaning, as EF Core translates them: null equals null, and a comparison with null is false.</summary>
     private string? Operations(FilterFieldKind kind, string column, bool nullable, IDictionary<string, object?> operations)
