@@ -166,48 +166,75 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         var paging = PagingArguments.Of(
             planning.Argument(field, definition, "first") as int?, planning.Argument(field, definition, "last") as int?,
             planning.Argument(field, definition, "after") as string, planning.Argument(field, definition, "before") as string);
-        if (paging.NeedsTotal)
+        var orderArgument = planning.Argument(field, definition, "order");
+        // Orders by publication time page by keys (unless the client holds offset cursors); others by offsets.
+        var keyset = paging.HasOffsets ? null : ArticleFiltering.Keyset(orderArgument as IEnumerable<object?>);
+        var keys = keyset is null ? null : KeysetPage.Of(paging, keyset);
+        if (keys is null && paging.NeedsTotal)
             return null;
-        var window = paging.Window();
+        var window = keys is null ? paging.Window() : null;
+        var size = keys?.Size ?? window!.Size;
+        var backward = keys?.Backward == true;
 
         var a = Alias("a");
         var filter = planning.Argument(field, definition, "where") is { } where ? Filter(ArticleFiltering.Filter, articles, where, a) : "TRUE";
-        var order = Order(planning.Argument(field, definition, "order"), a);
+        var order = Order(orderArgument, a);
         if (filter is null || order is null)
             return null;
+        // The total counts the whole list, whatever the cursors.
+        var wholeList = filter;
+        if (keys is not null)
+        {
+            if (keys.After is { } after)
+                filter += $" AND {Beyond(keyset!, order, after, reversed: false)}";
+            if (keys.Before is { } before)
+                filter += $" AND {Beyond(keyset!, order, before, reversed: true)}";
+        }
 
         var p = Alias("p");
         var n = Alias("n");
-        var keys = string.Join(", ", order.Select((o, i) => $"{o.Expression} AS k{i}"));
-        var ranking = string.Join(", ", order.Select((o, i) => $"k{i} {o.Direction}"));
+        var keyColumns = string.Join(", ", order.Select((_, i) => $"k{i}"));
+        var keysAs = string.Join(", ", order.Select((o, i) => $"{o.Expression} AS k{i}"));
+        string Ranking(string? of = null, bool reversed = false) =>
+            string.Join(", ", order.Select((o, i) => $"{(of is null ? "" : of + ".")}k{i} {(reversed ? Reverse(o.Direction) : o.Direction)}"));
         // A page of nodes alone needs neither the row after it nor row numbers: one subquery, as hand-written SQL does.
         var nodesOnly = planning.Collect(Unwrap(definition.ResolvedType!), field.SelectionSet).Values.All(f => f.Definition.Name is "nodes" or "totalCount" or "__typename");
-        var fetch = window.Size == 0 ? 0 : nodesOnly ? window.Size : window.Size + 1;
+        var fetch = size == 0 ? 0 : nodesOnly ? size : size + 1;
+        // Taken from the back ('last' by keys), the page is the first rows in the reverse order, shown in the order asked.
         var ids = $"""
-            SELECT {a}.{Column(articles, nameof(Article.Id))} AS id, {keys} FROM {Table(articles)} {a}
+            SELECT {a}.{Column(articles, nameof(Article.Id))} AS id, {keysAs} FROM {Table(articles)} {a}
                 WHERE {Visible(a)} AND {filter}
-                ORDER BY {string.Join(", ", order.Select(o => $"{o.Expression} {o.Direction}"))}
-                OFFSET {window.Start} LIMIT {fetch}
+                ORDER BY {string.Join(", ", order.Select(o => $"{o.Expression} {(backward ? Reverse(o.Direction) : o.Direction)}"))}
+                OFFSET {window?.Start ?? 0} LIMIT {fetch}
             """;
         var page = $"""
             {p} AS ({ids}),
-            {n} AS (SELECT id, row_number() OVER (ORDER BY {ranking}) AS rn FROM {p})
+            {n} AS (SELECT id, {keyColumns}, row_number() OVER (ORDER BY {Ranking(reversed: backward)}) AS rn FROM {p})
             """;
         string Cursor(string offset) => $"encode(convert_to(({offset})::text, 'UTF8'), 'base64')";
         var rows = $"(SELECT count(*) FROM {p})";
-        var shown = $"least({rows}, {window.Size})";
+        var shown = $"least({rows}, {size})";
+        string PageEnd(bool last) => $"(SELECT {KeyCursor(keyset!, n)} FROM {n} WHERE {n}.rn <= {size} ORDER BY {Ranking(n, reversed: last)} LIMIT 1)";
 
         var connection = JsonObject(definition.ResolvedType!, field.SelectionSet, (d, f) => d.Name switch
         {
-            "totalCount" => $"(SELECT count(*) FROM {Table(articles)} {a} WHERE {Visible(a)} AND {filter})",
+            "totalCount" => $"(SELECT count(*) FROM {Table(articles)} {a} WHERE {Visible(a)} AND {wholeList})",
             "nodes" or "edges" => Nodes(d, f),
-            "pageInfo" => JsonObject(d.ResolvedType!, f.SelectionSet, (info, _) => info.Name switch
+            "pageInfo" => JsonObject(d.ResolvedType!, f.SelectionSet, (info, _) => (info.Name, keys) switch
             {
+                // By keys: the row beyond the page shows a next page forwards and a previous one backwards; the cursor
+                // the client came from shows the other.
+                ("hasNextPage", { Backward: true }) => keys.Before is null ? "FALSE" : "TRUE",
+                ("hasNextPage", { }) => $"{rows} > {size}",
+                ("hasPreviousPage", { Backward: true }) => $"{rows} > {size}",
+                ("hasPreviousPage", { }) => keys.After is null ? "FALSE" : "TRUE",
+                ("startCursor", { }) => PageEnd(last: false),
+                ("endCursor", { }) => PageEnd(last: true),
                 // As PagingArguments.ToConnection: paging forwards, the row after the page counts only before 'before'.
-                "hasNextPage" => window.Backward || window.End is not { } end || window.Start + window.Size < end ? $"{rows} > {window.Size}" : "FALSE",
-                "hasPreviousPage" => window.HasEarlierRows ? "TRUE" : "FALSE",
-                "startCursor" => $"CASE WHEN {shown} > 0 THEN {Cursor(window.Start.ToString(CultureInfo.InvariantCulture))} END",
-                "endCursor" => $"CASE WHEN {shown} > 0 THEN {Cursor($"{shown} + {window.Start - 1}")} END",
+                ("hasNextPage", _) => window!.Backward || window.End is not { } end || window.Start + window.Size < end ? $"{rows} > {window.Size}" : "FALSE",
+                ("hasPreviousPage", _) => window!.HasEarlierRows ? "TRUE" : "FALSE",
+                ("startCursor", _) => $"CASE WHEN {shown} > 0 THEN {Cursor(window!.Start.ToString(CultureInfo.InvariantCulture))} END",
+                ("endCursor", _) => $"CASE WHEN {shown} > 0 THEN {Cursor($"{shown} + {window!.Start - 1}")} END",
                 _ => null,
             }),
             _ => null,
@@ -221,7 +248,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
                 ? ArticleObject(list.ResolvedType!, selection.SelectionSet, r)
                 : JsonObject(list.ResolvedType!, selection.SelectionSet, (d, f) => d.Name switch
                 {
-                    "cursor" => Cursor($"{n}.rn + {window.Start - 1}"),
+                    "cursor" => keys is null ? Cursor($"{n}.rn + {window!.Start - 1}") : KeyCursor(keyset!, n),
                     "node" => ArticleObject(d.ResolvedType!, f.SelectionSet, r),
                     _ => null,
                 });
@@ -229,9 +256,48 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
                 return null;
             var joined = $"JOIN {Table(articles)} {r} ON {r}.{Column(articles, nameof(Article.Id))}";
             return nodesOnly
-                ? $"(SELECT coalesce(json_agg({item} ORDER BY {string.Join(", ", order.Select((o, i) => $"{p}.k{i} {o.Direction}"))}), '[]'::json) FROM ({ids}) {p} {joined} = {p}.id)"
-                : $"(SELECT coalesce(json_agg({item} ORDER BY {n}.rn), '[]'::json) FROM {n} {joined} = {n}.id WHERE {n}.rn <= {window.Size})";
+                ? $"(SELECT coalesce(json_agg({item} ORDER BY {Ranking(p)}), '[]'::json) FROM ({ids}) {p} {joined} = {p}.id)"
+                : $"(SELECT coalesce(json_agg({item} ORDER BY {Ranking(n)}), '[]'::json) FROM {n} {joined} = {n}.id WHERE {n}.rn <= {size})";
         }
+    }
+
+    private static string Reverse(string direction) => direction == "ASC" ? "DESC" : "ASC";
+
+    /// <summary>
+    /// The rows beyond a cursor's keys in the order (before them when <paramref name="reversed"/>), nulls placed as
+    /// PostgreSQL places them (last ascending, first descending), as <see cref="KeysetOrder{T}.Beyond"/> says for EF Core.
+    /// </summary>
+    private string Beyond(KeysetOrder<Article> keyset, List<(string Expression, string Direction)> order, object?[] values, bool reversed)
+    {
+        var any = new List<string>();
+        var equal = new List<string>();
+        for (var i = 0; i < order.Count; i++)
+        {
+            var (column, direction) = order[i];
+            var descending = direction == "DESC" != reversed;
+            var nullable = Nullable.GetUnderlyingType(keyset.Keys[i].Key.ReturnType) is not null;
+            var value = values[i] is null ? null : Parameter(values[i]!);
+            var beyond = (value, descending) switch
+            {
+                (null, true) => $"{column} IS NOT NULL",
+                (null, false) => "FALSE",
+                (_, true) => $"{column} < {value}",
+                (_, false) => nullable ? $"({column} > {value} OR {column} IS NULL)" : $"{column} > {value}",
+            };
+            any.Add(string.Join(" AND ", [.. equal, beyond]));
+            equal.Add(value is null ? $"{column} IS NULL" : $"{column} = {value}");
+        }
+
+        return $"(({string.Join(") OR (", any)}))";
+    }
+
+    /// <summary>A row's keyset cursor (<see cref="KeysetCursor"/>) from its key columns k0, k1, ...</summary>
+    private static string KeyCursor(KeysetOrder<Article> keyset, string of)
+    {
+        var parts = keyset.Keys.Select((key, i) => (Nullable.GetUnderlyingType(key.Key.ReturnType) ?? key.Key.ReturnType) == typeof(DateTime)
+            ? $"coalesce(to_char({of}.k{i} AT TIME ZONE 'UTC', 'YYYYMMDDHH24MISSUS') || '0#1', '')"
+            : $"{of}.k{i}::text");
+        return $"encode(convert_to(concat_ws(':', {string.Join(", ", parts)}), 'UTF8'), 'base64')";
     }
 
     private string? ArticleObject(IGraphType type, GraphQLSelectionSet? selection, string a) =>
