@@ -152,13 +152,12 @@ public sealed class KeysetOrder<T>(IReadOnlyList<(LambdaExpression Key, bool Des
     /// <summary>A key past a value: ascending greater or null (nulls last), descending smaller (nulls first), or not null when the value is.</summary>
     private static Expression Beyond(Expression key, Expression value, bool valueIsNull, bool descending)
     {
-        var isNull = Expression.Equal(key, Expression.Constant(null, key.Type));
         var nullable = !key.Type.IsValueType || Nullable.GetUnderlyingType(key.Type) is not null;
         if (valueIsNull)
-            return descending ? Expression.Not(isNull) : Expression.Constant(false);
+            return descending ? Expression.NotEqual(key, Expression.Constant(null, key.Type)) : Expression.Constant(false);
         if (descending)
             return Expression.LessThan(key, value);
-        return nullable ? Expression.OrElse(Expression.GreaterThan(key, value), isNull) : Expression.GreaterThan(key, value);
+        return nullable ? Expression.OrElse(Expression.GreaterThan(key, value), Expression.Equal(key, Expression.Constant(null, key.Type))) : Expression.GreaterThan(key, value);
     }
 
     /// <summary>A value as a query parameter (a captured field, as EF Core parameterises a closure), not a literal: one plan for every cursor.</summary>
@@ -174,15 +173,16 @@ public sealed class KeysetOrder<T>(IReadOnlyList<(LambdaExpression Key, bool Des
         return Expression.Lambda<Func<T, object?>>(Expression.Convert(Expression.Invoke(key, row), typeof(object)), row).Compile();
     }
 
-    private sealed class Box<TValue>(TValue value)
-    {
-        public readonly TValue Value = value;
-    }
-
     private sealed class ParameterReplacer(ParameterExpression from, Expression to) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
+}
+
+/// <summary>A cursor's key value held by reference, so that EF Core sends it as a parameter.</summary>
+internal sealed class Box<TValue>(TValue value)
+{
+    public readonly TValue Value = value;
 }
 
 public static class KeysetPaging
