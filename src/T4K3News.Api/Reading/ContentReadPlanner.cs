@@ -34,21 +34,32 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
     });
 
     /// <summary>
-    /// Plans of operations without variables, by root field (of a document the executor keeps parsed) and role: such
-    /// a plan depends on nothing else but the time, so a front page asked again costs a lookup.
+    /// Plans by root field (of a document the executor keeps parsed) and role. A plan depends on nothing else but the
+    /// time, unless the field uses variables: then it is kept only when each of them is the whole value of an argument
+    /// that is no more than a parameter of the statement (<c>article(slug: $slug)</c>), whose value is put in when the plan
+    /// is run again; a variable anywhere else (a filter, a page size, a cursor, <c>@include</c>) may change the SQL, and
+    /// such a field is planned on every request.
     /// </summary>
     private const int MaxKeptPlans = 1_000;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(GraphQLField Field, bool Editor), Prepared?> kept = new(new SameField());
+    private int plansBuilt;
+
+    /// <summary>How many plans were built (not taken from those kept), for the tests.</summary>
+    public int PlansBuilt => plansBuilt;
 
     public PlannedField? Plan(SelectionPlanning planning, GraphQLField field, FieldType definition)
     {
         var editor = planning.Context.User?.IsInRole(Roles.Editor) == true;
         var now = clock.GetUtcNow().UtcDateTime;
-        var keep = planning.Context.Operation.Variables?.Items is not { Count: > 0 };
-        if (!keep || !kept.TryGetValue((field, editor), out var prepared))
+        var usesVariables = planning.Context.Operation.Variables?.Items is { Count: > 0 };
+        var keep = !usesVariables || VariablesOnlyAsParameters(planning, field, definition);
+        Prepared? prepared = null;
+        if (!keep || !kept.TryGetValue((field, editor), out prepared) || (prepared is not null && !prepared.Fits(planning, field, definition)))
         {
+            Interlocked.Increment(ref plansBuilt);
             prepared = Prepare(planning, field, definition, editor, now);
-            if (keep)
+            // A field that declined may have declined for its variables' values: only a plan is kept for those.
+            if (keep && (prepared is not null || !usesVariables))
             {
                 if (kept.Count >= MaxKeptPlans)
                     kept.Clear();
@@ -59,13 +70,60 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
         if (prepared is null)
             return null;
         var parameters = prepared.Parameters;
-        if (prepared.NowIndex is { } index)
+        if (prepared.NowIndex is not null || prepared.Arguments.Count > 0)
         {
             parameters = [.. parameters];
-            parameters[index] = now;
+            if (prepared.NowIndex is { } index)
+                parameters[index] = now;
+            foreach (var (argument, at) in prepared.Arguments)
+                parameters[at] = planning.Argument(field, definition, argument)!;
         }
 
         return new PlannedField(cancellationToken => source.QueryJsonAsync(prepared.Sql, parameters, prepared.WhenNoRow, cancellationToken));
+    }
+
+    /// <summary>The root-field arguments the statement takes as a parameter and nothing more (see <see cref="ReadPlan.ArgumentParameter"/>).</summary>
+    private static readonly IReadOnlyDictionary<string, string[]> ParameterArguments = new Dictionary<string, string[]>
+    {
+        ["article"] = ["slug"],
+        ["tag"] = ["slug"],
+    };
+
+    /// <summary>Whether every variable in the field (its arguments, its selection, fragments and directives within) is the whole value of a parameter argument.</summary>
+    private static bool VariablesOnlyAsParameters(SelectionPlanning planning, GraphQLField field, FieldType definition)
+    {
+        var parameters = ParameterArguments.GetValueOrDefault(definition.Name) ?? [];
+        foreach (var argument in field.Arguments?.Items ?? [])
+        {
+            if (argument.Value is GraphQLVariable && parameters.Contains(argument.Name.StringValue))
+                continue;
+            if (UsesVariable(argument.Value))
+                return false;
+        }
+
+        var fragments = planning.Context.Document.Definitions.OfType<GraphQLFragmentDefinition>().ToDictionary(f => f.FragmentName.Name.StringValue);
+        var seen = new HashSet<string>();
+        return !UsesVariables(field.Directives) && !SelectionUsesVariables(field.SelectionSet);
+
+        bool SelectionUsesVariables(GraphQLSelectionSet? selection) => selection?.Selections.Any(s => s switch
+        {
+            GraphQLField inner => (inner.Arguments?.Items ?? []).Any(a => UsesVariable(a.Value)) || UsesVariables(inner.Directives) || SelectionUsesVariables(inner.SelectionSet),
+            GraphQLInlineFragment inline => UsesVariables(inline.Directives) || SelectionUsesVariables(inline.SelectionSet),
+            GraphQLFragmentSpread spread => UsesVariables(spread.Directives)
+                || (seen.Add(spread.FragmentName.Name.StringValue) && fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment)
+                    && (UsesVariables(fragment.Directives) || SelectionUsesVariables(fragment.SelectionSet))),
+            _ => true,
+        }) == true;
+
+        static bool UsesVariables(GraphQLDirectives? directives) => directives?.Items.Any(d => (d.Arguments?.Items ?? []).Any(a => UsesVariable(a.Value))) == true;
+
+        static bool UsesVariable(GraphQLValue value) => value switch
+        {
+            GraphQLVariable => true,
+            GraphQLListValue list => list.Values?.Any(UsesVariable) == true,
+            GraphQLObjectValue item => item.Fields?.Any(f => UsesVariable(f.Value)) == true,
+            _ => false,
+        };
     }
 
     private Prepared? Prepare(SelectionPlanning planning, GraphQLField field, FieldType definition, bool editor, DateTime now)
@@ -91,11 +149,16 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
         // What the answer shows, for the response cache: an article page its article and tags (links to changed related
         // articles are followed by the cache's invalidation); lists and lookups "lists" (and "tags"), dropped by any change.
         IReadOnlyCollection<string> whenNoRow = definition.Name == "tag" ? [ContentResponseDependencies.TagLookups, ContentResponseDependencies.Lists] : [ContentResponseDependencies.Lists];
-        return sql is null ? null : new Prepared(sql, [.. plan.Parameters], plan.NowIndex, whenNoRow);
+        return sql is null ? null : new Prepared(sql, [.. plan.Parameters], plan.NowIndex, plan.Arguments, whenNoRow);
     }
 
-    /// <summary>A statement ready to run again: its parameters, one of which may be the current time.</summary>
-    private sealed record Prepared(string Sql, object[] Parameters, int? NowIndex, IReadOnlyCollection<string> WhenNoRow);
+    /// <summary>A statement ready to run again: its parameters, one of which may be the current time, others arguments' values.</summary>
+    private sealed record Prepared(string Sql, object[] Parameters, int? NowIndex, IReadOnlyList<(string Argument, int Index)> Arguments, IReadOnlyCollection<string> WhenNoRow)
+    {
+        /// <summary>Whether this request's argument values can stand where the plan's were (a value of the same type).</summary>
+        public bool Fits(SelectionPlanning planning, GraphQLField field, FieldType definition) =>
+            Arguments.All(a => planning.Argument(field, definition, a.Argument) is { } value && value.GetType() == Parameters[a.Index].GetType());
+    }
 
     private sealed class SameField : IEqualityComparer<(GraphQLField Field, bool Editor)>
     {
@@ -121,6 +184,17 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
 
     public List<object> Parameters { get; } = [];
 
+    /// <summary>Which parameters are root-field arguments' values, to be put in anew when a kept plan runs again.</summary>
+    public List<(string Argument, int Index)> Arguments { get; } = [];
+
+    /// <summary>A root-field argument's value as a parameter and nothing more: the SQL does not depend on it.</summary>
+    private string ArgumentParameter(string argument, object value)
+    {
+        var parameter = Parameter(value);
+        Arguments.Add((argument, Parameters.Count - 1));
+        return parameter;
+    }
+
     /// <summary>Which parameter is the current time (readers' visibility), so that a kept plan can be run later.</summary>
     public int? NowIndex { get; private set; }
 
@@ -139,7 +213,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         var shown = $"ARRAY['article:' || {a}.{Column(articles, nameof(Article.Id))}] || ARRAY(SELECT 'tag:' || {x}.{Column(articleTags, nameof(ArticleTag.TagId))} FROM {Table(articleTags)} {x} WHERE {x}.{Column(articleTags, nameof(ArticleTag.ArticleId))} = {a}.{Column(articles, nameof(Article.Id))})";
         if (ShowsLists)
             shown += $" || ARRAY['{ContentResponseDependencies.Lists}']";
-        return $"SELECT {article}, {shown} FROM {Table(articles)} {a} WHERE {a}.{Column(articles, nameof(Article.Slug))} = {Parameter(slug)} AND {Visible(a)}";
+        return $"SELECT {article}, {shown} FROM {Table(articles)} {a} WHERE {a}.{Column(articles, nameof(Article.Slug))} = {ArgumentParameter("slug", slug)} AND {Visible(a)}";
     }
 
     public string? TagBySlug(GraphQLField field, FieldType definition)
@@ -151,7 +225,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         if (tag is null)
             return null;
         var history = model.FindEntityType(typeof(TagSlugHistory))!;
-        var slugParameter = Parameter(slug);
+        var slugParameter = ArgumentParameter("slug", slug);
         // A slug the tag had before a rename or merge still finds it.
         return $"""
             SELECT {tag}, ARRAY['{ContentResponseDependencies.TagLookups}', '{ContentResponseDependencies.Lists}'] FROM {Table(tags)} {t}

@@ -93,6 +93,24 @@ public sealed class PlannedReadTests(NewsroomApiWithoutResponseCache planned, Ne
     }
 
     [Fact]
+    public async Task An_article_page_with_its_slug_as_a_variable_runs_one_statement_each_time()
+    {
+        const string page = """
+            query Article($slug: String!) { article(slug: $slug) { slug title standfirst body analysis publishedAt updatedAt
+              heroImage { altText caption } takeaways { text } quotes { text speaker context } highlights { text } tags { name slug }
+              relatedArticles { slug title } } }
+            """;
+        foreach (var slug in new[] { "story-41", "story-42", "story-43" })
+        {
+            planned.Statements.Reset();
+            var data = await planned.CreateGraphQLClient().QueryAsync(page, new { slug });
+
+            Assert.Equal(slug, data["article"]!["slug"].Text());
+            Assert.Equal(1, planned.Statements.Count);
+        }
+    }
+
+    [Fact]
     public async Task A_kept_plan_still_shows_a_scheduled_article_once_its_time_has_come()
     {
         const string scheduled = """{ article(slug: "scheduled-for-the-next-century") { title } }""";
