@@ -345,11 +345,15 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
     {
         var any = new List<string>();
         var equal = new List<string>();
+        // Readers see only published articles, whose publication time is never null.
+        bool Nullable(int i) => seesUnpublished && System.Nullable.GetUnderlyingType(keyset.Keys[i].Key.ReturnType) is not null;
+        // The first key's bound again, on its own: an index on it then starts at the cursor instead of walking to it.
+        var start = values[0] is null ? null : (order[0].Direction == "DESC" != reversed ? "<=" : ">=");
         for (var i = 0; i < order.Count; i++)
         {
             var (column, direction) = order[i];
             var descending = direction == "DESC" != reversed;
-            var nullable = Nullable.GetUnderlyingType(keyset.Keys[i].Key.ReturnType) is not null;
+            var nullable = Nullable(i);
             var value = values[i] is null ? null : Parameter(values[i]!);
             var beyond = (value, descending) switch
             {
@@ -360,9 +364,11 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
             };
             any.Add(string.Join(" AND ", [.. equal, beyond]));
             equal.Add(value is null ? $"{column} IS NULL" : $"{column} = {value}");
+            if (i == 0 && start is not null)
+                start = start == ">=" && nullable ? $"({column} >= {value} OR {column} IS NULL)" : $"{column} {start} {value}";
         }
 
-        return $"(({string.Join(") OR (", any)}))";
+        return $"{(start is null ? "" : start + " AND ")}(({string.Join(") OR (", any)}))";
     }
 
     /// <summary>A row's keyset cursor (<see cref="KeysetCursor"/>) from its key columns k0, k1, ...</summary>

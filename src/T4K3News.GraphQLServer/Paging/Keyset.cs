@@ -126,6 +126,20 @@ public sealed class KeysetOrder<T>(IReadOnlyList<(LambdaExpression Key, bool Des
             equalSoFar = Expression.AndAlso(equalSoFar, values[i] is null ? Expression.Equal(key, Expression.Constant(null, key.Type)) : Expression.Equal(key, value));
         }
 
+        // The first key's bound again, on its own: an index on it then starts at the cursor instead of walking to it.
+        if (values[0] is not null)
+        {
+            var first = new ParameterReplacer(keys[0].Key.Parameters[0], row).Visit(keys[0].Key.Body);
+            var value = Parameter(values[0], first.Type);
+            var nullable = !first.Type.IsValueType || Nullable.GetUnderlyingType(first.Type) is not null;
+            Expression bound = keys[0].Descending != reversed
+                ? Expression.LessThanOrEqual(first, value)
+                : nullable
+                    ? Expression.OrElse(Expression.GreaterThanOrEqual(first, value), Expression.Equal(first, Expression.Constant(null, first.Type)))
+                    : Expression.GreaterThanOrEqual(first, value);
+            any = Expression.AndAlso(bound, any!);
+        }
+
         return Expression.Lambda<Func<T, bool>>(any!, row);
     }
 
