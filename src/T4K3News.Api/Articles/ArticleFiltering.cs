@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using GraphQL.Types;
+using T4K3News.GraphQLServer;
 using T4K3News.GraphQLServer.Filtering;
 using T4K3News.Api.Tags;
 using T4K3News.Content.Articles;
@@ -42,11 +43,38 @@ public static class ArticleFiltering
     private static string NameOf(LambdaExpression field) =>
         ArticleFields.NameOf(((MemberExpression)(field.Body is UnaryExpression convert ? convert.Operand : field.Body)).Member.Name);
 
+    private static readonly KeysetOrder<Article> NewestFirst = new([(Key(a => a.PublishedAt), true), (Key(a => a.Id), true)]);
+    private static readonly KeysetOrder<Article> ByPublicationTime = new([(Key(a => a.PublishedAt), false), (Key(a => a.Id), false)]);
+    private static readonly KeysetOrder<Article> ByPublicationTimeDescending = new([(Key(a => a.PublishedAt), true), (Key(a => a.Id), false)]);
+
+    /// <summary>
+    /// The orders whose pages go by keys (publication time, then id): the default newest first, and
+    /// <c>order: [{ publishedAt: ASC | DESC }]</c> (with the id ascending, as <see cref="Apply"/> orders); null for others.
+    /// </summary>
+    public static KeysetOrder<Article>? Keyset(IEnumerable<object?>? order)
+    {
+        var clauses = (order ?? []).Select(c => c as IDictionary<string, object?>).ToList();
+        if (clauses.Count == 0)
+            return NewestFirst;
+        if (clauses is not [{ } only] || only.Where(f => f.Value is not null).ToList() is not [var (name, value)] || name != NameOf(Key(a => a.PublishedAt)))
+            return null;
+        return value switch
+        {
+            SortDirection.Asc => ByPublicationTime,
+            SortDirection.Desc => ByPublicationTimeDescending,
+            _ => null,
+        };
+    }
+
+    private static LambdaExpression Key<TKey>(Expression<Func<Article, TKey>> key) => key;
+
+    public static IQueryable<Article> Where(IQueryable<Article> articles, object? where) =>
+        where is null ? articles : articles.Where(Filter.ToPredicate(where));
+
     /// <summary>Newest first unless the client orders otherwise; the id keeps pages stable among equal times.</summary>
     public static IQueryable<Article> Apply(IQueryable<Article> articles, object? where, IEnumerable<object?>? order)
     {
-        if (where is not null)
-            articles = articles.Where(Filter.ToPredicate(where));
+        articles = Where(articles, where);
         if (order is null || !order.Any())
             return articles.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id);
         return Sort.Apply(articles, order, a => a.Id, SortDirection.Asc);

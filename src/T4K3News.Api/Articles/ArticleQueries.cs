@@ -34,8 +34,10 @@ public static class ArticleQueries
                 var (databases, access) = Services(context);
                 var where = context.GetArgument<object?>("where");
                 var order = context.GetArgument<List<object?>?>("order");
-                return await context.ToConnectionAsync(databases,
-                    db => ArticleFiltering.Apply(access.Articles(db).AsNoTracking(), where, order), context.CancellationToken);
+                return await context.ToKeysetConnectionAsync(databases,
+                    db => ArticleFiltering.Where(access.Articles(db).AsNoTracking(), where),
+                    articles => ArticleFiltering.Apply(articles, null, order),
+                    ArticleFiltering.Keyset(order), context.CancellationToken);
             });
     }
 

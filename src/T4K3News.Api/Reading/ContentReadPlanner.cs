@@ -34,11 +34,18 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
     });
 
     /// <summary>
-    /// Plans of operations without variables, by root field (of a document the executor keeps parsed) and role: such
-    /// a plan depends on nothing else but the time, so a front page asked again costs a lookup.
+    /// Plans by root field (of a document the executor keeps parsed) and role. A plan depends on nothing else but the
+    /// time, unless the field uses variables: then it is kept only when each of them is the whole value of an argument
+    /// that is no more than a parameter of the statement (<c>article(slug: $slug)</c>), whose value is put in when the plan
+    /// is run again; a variable anywhere else (a filter, a page size, a cursor, <c>@include</c>) may change the SQL, and
+    /// such a field is planned on every request.
     /// </summary>
     private const int MaxKeptPlans = 1_000;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(GraphQLField Field, bool Editor), Prepared?> kept = new(new SameField());
+    private int plansBuilt;
+
+    /// <summary>How many plans were built (not taken from those kept), for the tests.</summary>
+    public int PlansBuilt => plansBuilt;
 
     public PlannedField? Plan(SelectionPlanning planning, GraphQLField field, FieldType definition)
     {
@@ -48,11 +55,15 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
             return null;
         var editor = planning.Context.User?.IsInRole(Roles.Editor) == true;
         var now = clock.GetUtcNow().UtcDateTime;
-        var keep = planning.Context.Operation.Variables?.Items is not { Count: > 0 };
-        if (!keep || !kept.TryGetValue((field, editor), out var prepared))
+        var usesVariables = planning.Context.Operation.Variables?.Items is { Count: > 0 };
+        var keep = !usesVariables || VariablesOnlyAsParameters(planning, field, definition);
+        Prepared? prepared = null;
+        if (!keep || !kept.TryGetValue((field, editor), out prepared) || (prepared is not null && !prepared.Fits(planning, field, definition)))
         {
+            Interlocked.Increment(ref plansBuilt);
             prepared = Prepare(planning, field, definition, editor, now);
-            if (keep)
+            // A field that declined may have declined for its variables' values: only a plan is kept for those.
+            if (keep && (prepared is not null || !usesVariables))
             {
                 if (kept.Count >= MaxKeptPlans)
                     kept.Clear();
@@ -63,13 +74,60 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
         if (prepared is null)
             return null;
         var parameters = prepared.Parameters;
-        if (prepared.NowIndex is { } index)
+        if (prepared.NowIndex is not null || prepared.Arguments.Count > 0)
         {
             parameters = [.. parameters];
-            parameters[index] = now;
+            if (prepared.NowIndex is { } index)
+                parameters[index] = now;
+            foreach (var (argument, at) in prepared.Arguments)
+                parameters[at] = planning.Argument(field, definition, argument)!;
         }
 
         return new PlannedField(cancellationToken => source.QueryJsonAsync(prepared.Sql, parameters, prepared.WhenNoRow, cancellationToken));
+    }
+
+    /// <summary>The root-field arguments the statement takes as a parameter and nothing more (see <see cref="ReadPlan.ArgumentParameter"/>).</summary>
+    private static readonly IReadOnlyDictionary<string, string[]> ParameterArguments = new Dictionary<string, string[]>
+    {
+        ["article"] = ["slug"],
+        ["tag"] = ["slug"],
+    };
+
+    /// <summary>Whether every variable in the field (its arguments, its selection, fragments and directives within) is the whole value of a parameter argument.</summary>
+    private static bool VariablesOnlyAsParameters(SelectionPlanning planning, GraphQLField field, FieldType definition)
+    {
+        var parameters = ParameterArguments.GetValueOrDefault(definition.Name) ?? [];
+        foreach (var argument in field.Arguments?.Items ?? [])
+        {
+            if (argument.Value is GraphQLVariable && parameters.Contains(argument.Name.StringValue))
+                continue;
+            if (UsesVariable(argument.Value))
+                return false;
+        }
+
+        var fragments = planning.Context.Document.Definitions.OfType<GraphQLFragmentDefinition>().ToDictionary(f => f.FragmentName.Name.StringValue);
+        var seen = new HashSet<string>();
+        return !UsesVariables(field.Directives) && !SelectionUsesVariables(field.SelectionSet);
+
+        bool SelectionUsesVariables(GraphQLSelectionSet? selection) => selection?.Selections.Any(s => s switch
+        {
+            GraphQLField inner => (inner.Arguments?.Items ?? []).Any(a => UsesVariable(a.Value)) || UsesVariables(inner.Directives) || SelectionUsesVariables(inner.SelectionSet),
+            GraphQLInlineFragment inline => UsesVariables(inline.Directives) || SelectionUsesVariables(inline.SelectionSet),
+            GraphQLFragmentSpread spread => UsesVariables(spread.Directives)
+                || (seen.Add(spread.FragmentName.Name.StringValue) && fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment)
+                    && (UsesVariables(fragment.Directives) || SelectionUsesVariables(fragment.SelectionSet))),
+            _ => true,
+        }) == true;
+
+        static bool UsesVariables(GraphQLDirectives? directives) => directives?.Items.Any(d => (d.Arguments?.Items ?? []).Any(a => UsesVariable(a.Value))) == true;
+
+        static bool UsesVariable(GraphQLValue value) => value switch
+        {
+            GraphQLVariable => true,
+            GraphQLListValue list => list.Values?.Any(UsesVariable) == true,
+            GraphQLObjectValue item => item.Fields?.Any(f => UsesVariable(f.Value)) == true,
+            _ => false,
+        };
     }
 
     private Prepared? Prepare(SelectionPlanning planning, GraphQLField field, FieldType definition, bool editor, DateTime now)
@@ -95,11 +153,16 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
         // What the answer shows, for the response cache: an article page its article and tags (links to changed related
         // articles are followed by the cache's invalidation); lists and lookups "lists" (and "tags"), dropped by any change.
         IReadOnlyCollection<string> whenNoRow = definition.Name == "tag" ? [ContentResponseDependencies.TagLookups, ContentResponseDependencies.Lists] : [ContentResponseDependencies.Lists];
-        return sql is null ? null : new Prepared(sql, [.. plan.Parameters], plan.NowIndex, whenNoRow);
+        return sql is null ? null : new Prepared(sql, [.. plan.Parameters], plan.NowIndex, plan.Arguments, whenNoRow);
     }
 
-    /// <summary>A statement ready to run again: its parameters, one of which may be the current time.</summary>
-    private sealed record Prepared(string Sql, object[] Parameters, int? NowIndex, IReadOnlyCollection<string> WhenNoRow);
+    /// <summary>A statement ready to run again: its parameters, one of which may be the current time, others arguments' values.</summary>
+    private sealed record Prepared(string Sql, object[] Parameters, int? NowIndex, IReadOnlyList<(string Argument, int Index)> Arguments, IReadOnlyCollection<string> WhenNoRow)
+    {
+        /// <summary>Whether this request's argument values can stand where the plan's were (a value of the same type).</summary>
+        public bool Fits(SelectionPlanning planning, GraphQLField field, FieldType definition) =>
+            Arguments.All(a => planning.Argument(field, definition, a.Argument) is { } value && value.GetType() == Parameters[a.Index].GetType());
+    }
 
     private sealed class SameField : IEqualityComparer<(GraphQLField Field, bool Editor)>
     {
@@ -125,6 +188,17 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
 
     public List<object> Parameters { get; } = [];
 
+    /// <summary>Which parameters are root-field arguments' values, to be put in anew when a kept plan runs again.</summary>
+    public List<(string Argument, int Index)> Arguments { get; } = [];
+
+    /// <summary>A root-field argument's value as a parameter and nothing more: the SQL does not depend on it.</summary>
+    private string ArgumentParameter(string argument, object value)
+    {
+        var parameter = Parameter(value);
+        Arguments.Add((argument, Parameters.Count - 1));
+        return parameter;
+    }
+
     /// <summary>Which parameter is the current time (readers' visibility), so that a kept plan can be run later.</summary>
     public int? NowIndex { get; private set; }
 
@@ -144,7 +218,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         if (ShowsLists)
             shown += $" || ARRAY['{ContentResponseDependencies.Lists}']";
         var history = model.FindEntityType(typeof(ArticleSlugHistory))!;
-        var slugParameter = Parameter(slug);
+        var slugParameter = ArgumentParameter("slug", slug);
         var select = $"SELECT {article}, {shown} FROM {Table(articles)} {a}";
         // A slug the article had before a rename still finds it (the answer depends on that article, as for its slug now).
         // The history is read only when no article has the slug now: the first branch's row ends the statement.
@@ -165,7 +239,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         if (tag is null)
             return null;
         var history = model.FindEntityType(typeof(TagSlugHistory))!;
-        var slugParameter = Parameter(slug);
+        var slugParameter = ArgumentParameter("slug", slug);
         // A slug the tag had before a rename or merge still finds it.
         return $"""
             SELECT {tag}, ARRAY['{ContentResponseDependencies.TagLookups}', '{ContentResponseDependencies.Lists}'] FROM {Table(tags)} {t}
@@ -180,48 +254,75 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         var paging = PagingArguments.Of(
             planning.Argument(field, definition, "first") as int?, planning.Argument(field, definition, "last") as int?,
             planning.Argument(field, definition, "after") as string, planning.Argument(field, definition, "before") as string);
-        if (paging.NeedsTotal)
+        var orderArgument = planning.Argument(field, definition, "order");
+        // Orders by publication time page by keys (unless the client holds offset cursors); others by offsets.
+        var keyset = paging.HasOffsets ? null : ArticleFiltering.Keyset(orderArgument as IEnumerable<object?>);
+        var keys = keyset is null ? null : KeysetPage.Of(paging, keyset);
+        if (keys is null && paging.NeedsTotal)
             return null;
-        var window = paging.Window();
+        var window = keys is null ? paging.Window() : null;
+        var size = keys?.Size ?? window!.Size;
+        var backward = keys?.Backward == true;
 
         var a = Alias("a");
         var filter = planning.Argument(field, definition, "where") is { } where ? Filter(ArticleFiltering.Filter, articles, where, a) : "TRUE";
-        var order = Order(planning.Argument(field, definition, "order"), a);
+        var order = Order(orderArgument, a);
         if (filter is null || order is null)
             return null;
+        // The total counts the whole list, whatever the cursors.
+        var wholeList = filter;
+        if (keys is not null)
+        {
+            if (keys.After is { } after)
+                filter += $" AND {Beyond(keyset!, order, after, reversed: false)}";
+            if (keys.Before is { } before)
+                filter += $" AND {Beyond(keyset!, order, before, reversed: true)}";
+        }
 
         var p = Alias("p");
         var n = Alias("n");
-        var keys = string.Join(", ", order.Select((o, i) => $"{o.Expression} AS k{i}"));
-        var ranking = string.Join(", ", order.Select((o, i) => $"k{i} {o.Direction}"));
+        var keyColumns = string.Join(", ", order.Select((_, i) => $"k{i}"));
+        var keysAs = string.Join(", ", order.Select((o, i) => $"{o.Expression} AS k{i}"));
+        string Ranking(string? of = null, bool reversed = false) =>
+            string.Join(", ", order.Select((o, i) => $"{(of is null ? "" : of + ".")}k{i} {(reversed ? Reverse(o.Direction) : o.Direction)}"));
         // A page of nodes alone needs neither the row after it nor row numbers: one subquery, as hand-written SQL does.
         var nodesOnly = planning.Collect(Unwrap(definition.ResolvedType!), field.SelectionSet).Values.All(f => f.Definition.Name is "nodes" or "totalCount" or "__typename");
-        var fetch = window.Size == 0 ? 0 : nodesOnly ? window.Size : window.Size + 1;
+        var fetch = size == 0 ? 0 : nodesOnly ? size : size + 1;
+        // Taken from the back ('last' by keys), the page is the first rows in the reverse order, shown in the order asked.
         var ids = $"""
-            SELECT {a}.{Column(articles, nameof(Article.Id))} AS id, {keys} FROM {Table(articles)} {a}
+            SELECT {a}.{Column(articles, nameof(Article.Id))} AS id, {keysAs} FROM {Table(articles)} {a}
                 WHERE {Visible(a)} AND {filter}
-                ORDER BY {string.Join(", ", order.Select(o => $"{o.Expression} {o.Direction}"))}
-                OFFSET {window.Start} LIMIT {fetch}
+                ORDER BY {string.Join(", ", order.Select(o => $"{o.Expression} {(backward ? Reverse(o.Direction) : o.Direction)}"))}
+                OFFSET {window?.Start ?? 0} LIMIT {fetch}
             """;
         var page = $"""
             {p} AS ({ids}),
-            {n} AS (SELECT id, row_number() OVER (ORDER BY {ranking}) AS rn FROM {p})
+            {n} AS (SELECT id, {keyColumns}, row_number() OVER (ORDER BY {Ranking(reversed: backward)}) AS rn FROM {p})
             """;
         string Cursor(string offset) => $"encode(convert_to(({offset})::text, 'UTF8'), 'base64')";
         var rows = $"(SELECT count(*) FROM {p})";
-        var shown = $"least({rows}, {window.Size})";
+        var shown = $"least({rows}, {size})";
+        string PageEnd(bool last) => $"(SELECT {KeyCursor(keyset!, n)} FROM {n} WHERE {n}.rn <= {size} ORDER BY {Ranking(n, reversed: last)} LIMIT 1)";
 
         var connection = JsonObject(definition.ResolvedType!, field.SelectionSet, (d, f) => d.Name switch
         {
-            "totalCount" => $"(SELECT count(*) FROM {Table(articles)} {a} WHERE {Visible(a)} AND {filter})",
+            "totalCount" => $"(SELECT count(*) FROM {Table(articles)} {a} WHERE {Visible(a)} AND {wholeList})",
             "nodes" or "edges" => Nodes(d, f),
-            "pageInfo" => JsonObject(d.ResolvedType!, f.SelectionSet, (info, _) => info.Name switch
+            "pageInfo" => JsonObject(d.ResolvedType!, f.SelectionSet, (info, _) => (info.Name, keys) switch
             {
+                // By keys: the row beyond the page shows a next page forwards and a previous one backwards; the cursor
+                // the client came from shows the other.
+                ("hasNextPage", { Backward: true }) => keys.Before is null ? "FALSE" : "TRUE",
+                ("hasNextPage", { }) => $"{rows} > {size}",
+                ("hasPreviousPage", { Backward: true }) => $"{rows} > {size}",
+                ("hasPreviousPage", { }) => keys.After is null ? "FALSE" : "TRUE",
+                ("startCursor", { }) => PageEnd(last: false),
+                ("endCursor", { }) => PageEnd(last: true),
                 // As PagingArguments.ToConnection: paging forwards, the row after the page counts only before 'before'.
-                "hasNextPage" => window.Backward || window.End is not { } end || window.Start + window.Size < end ? $"{rows} > {window.Size}" : "FALSE",
-                "hasPreviousPage" => window.HasEarlierRows ? "TRUE" : "FALSE",
-                "startCursor" => $"CASE WHEN {shown} > 0 THEN {Cursor(window.Start.ToString(CultureInfo.InvariantCulture))} END",
-                "endCursor" => $"CASE WHEN {shown} > 0 THEN {Cursor($"{shown} + {window.Start - 1}")} END",
+                ("hasNextPage", _) => window!.Backward || window.End is not { } end || window.Start + window.Size < end ? $"{rows} > {window.Size}" : "FALSE",
+                ("hasPreviousPage", _) => window!.HasEarlierRows ? "TRUE" : "FALSE",
+                ("startCursor", _) => $"CASE WHEN {shown} > 0 THEN {Cursor(window!.Start.ToString(CultureInfo.InvariantCulture))} END",
+                ("endCursor", _) => $"CASE WHEN {shown} > 0 THEN {Cursor($"{shown} + {window!.Start - 1}")} END",
                 _ => null,
             }),
             _ => null,
@@ -235,7 +336,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
                 ? ArticleObject(list.ResolvedType!, selection.SelectionSet, r)
                 : JsonObject(list.ResolvedType!, selection.SelectionSet, (d, f) => d.Name switch
                 {
-                    "cursor" => Cursor($"{n}.rn + {window.Start - 1}"),
+                    "cursor" => keys is null ? Cursor($"{n}.rn + {window!.Start - 1}") : KeyCursor(keyset!, n),
                     "node" => ArticleObject(d.ResolvedType!, f.SelectionSet, r),
                     _ => null,
                 });
@@ -243,9 +344,54 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
                 return null;
             var joined = $"JOIN {Table(articles)} {r} ON {r}.{Column(articles, nameof(Article.Id))}";
             return nodesOnly
-                ? $"(SELECT coalesce(json_agg({item} ORDER BY {string.Join(", ", order.Select((o, i) => $"{p}.k{i} {o.Direction}"))}), '[]'::json) FROM ({ids}) {p} {joined} = {p}.id)"
-                : $"(SELECT coalesce(json_agg({item} ORDER BY {n}.rn), '[]'::json) FROM {n} {joined} = {n}.id WHERE {n}.rn <= {window.Size})";
+                ? $"(SELECT coalesce(json_agg({item} ORDER BY {Ranking(p)}), '[]'::json) FROM ({ids}) {p} {joined} = {p}.id)"
+                : $"(SELECT coalesce(json_agg({item} ORDER BY {Ranking(n)}), '[]'::json) FROM {n} {joined} = {n}.id WHERE {n}.rn <= {size})";
         }
+    }
+
+    private static string Reverse(string direction) => direction == "ASC" ? "DESC" : "ASC";
+
+    /// <summary>
+    /// The rows beyond a cursor's keys in the order (before them when <paramref name="reversed"/>), nulls placed as
+    /// PostgreSQL places them (last ascending, first descending), as <see cref="KeysetOrder{T}.Beyond"/> says for EF Core.
+    /// </summary>
+    private string Beyond(KeysetOrder<Article> keyset, List<(string Expression, string Direction)> order, object?[] values, bool reversed)
+    {
+        var any = new List<string>();
+        var equal = new List<string>();
+        // Readers see only published articles, whose publication time is never null.
+        bool Nullable(int i) => seesUnpublished && System.Nullable.GetUnderlyingType(keyset.Keys[i].Key.ReturnType) is not null;
+        // The first key's bound again, on its own: an index on it then starts at the cursor instead of walking to it.
+        var start = values[0] is null ? null : (order[0].Direction == "DESC" != reversed ? "<=" : ">=");
+        for (var i = 0; i < order.Count; i++)
+        {
+            var (column, direction) = order[i];
+            var descending = direction == "DESC" != reversed;
+            var nullable = Nullable(i);
+            var value = values[i] is null ? null : Parameter(values[i]!);
+            var beyond = (value, descending) switch
+            {
+                (null, true) => $"{column} IS NOT NULL",
+                (null, false) => "FALSE",
+                (_, true) => $"{column} < {value}",
+                (_, false) => nullable ? $"({column} > {value} OR {column} IS NULL)" : $"{column} > {value}",
+            };
+            any.Add(string.Join(" AND ", [.. equal, beyond]));
+            equal.Add(value is null ? $"{column} IS NULL" : $"{column} = {value}");
+            if (i == 0 && start is not null)
+                start = start == ">=" && nullable ? $"({column} >= {value} OR {column} IS NULL)" : $"{column} {start} {value}";
+        }
+
+        return $"{(start is null ? "" : start + " AND ")}(({string.Join(") OR (", any)}))";
+    }
+
+    /// <summary>A row's keyset cursor (<see cref="KeysetCursor"/>) from its key columns k0, k1, ...</summary>
+    private static string KeyCursor(KeysetOrder<Article> keyset, string of)
+    {
+        var parts = keyset.Keys.Select((key, i) => (Nullable.GetUnderlyingType(key.Key.ReturnType) ?? key.Key.ReturnType) == typeof(DateTime)
+            ? $"coalesce(to_char({of}.k{i} AT TIME ZONE 'UTC', 'YYYYMMDDHH24MISSUS') || '0#1', '')"
+            : $"{of}.k{i}::text");
+        return $"encode(convert_to(concat_ws(':', {string.Join(", ", parts)}), 'UTF8'), 'base64')";
     }
 
     private string? ArticleObject(IGraphType type, GraphQLSelectionSet? selection, string a) =>
@@ -487,7 +633,12 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
                 return null;
             // The matching tags do not depend on the article at hand: as an array they are found once per statement, and
             // each article's links are then looked up by their key, as the hand-written SQL does.
-            var matching = $"{x}.{Column(articleTags, nameof(ArticleTag.TagId))} = ANY(ARRAY(SELECT {t}.{Column(tags, nameof(Tag.Id))} FROM {Table(tags)} {t} WHERE {predicate}))";
+            // When the filter names one tag by a unique key (a tag page's slug), that tag's id is a plain comparison, which
+            // PostgreSQL checks in the links' key itself rather than on each link row it visits.
+            var found = $"SELECT {t}.{Column(tags, nameof(Tag.Id))} FROM {Table(tags)} {t} WHERE {predicate}";
+            var matching = operation is "some" or "none" && NamesOneRow(tagFilter, tags, operand)
+                ? $"{x}.{Column(articleTags, nameof(ArticleTag.TagId))} = ({found})"
+                : $"{x}.{Column(articleTags, nameof(ArticleTag.TagId))} = ANY(ARRAY({found}))";
             conditions.Add(operation switch
             {
                 "some" => $"EXISTS (SELECT 1 {links} AND {matching})",
@@ -501,6 +652,15 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
 
         return conditions.Count == 0 ? "TRUE" : $"({string.Join(" AND ", conditions)})";
     }
+
+    /// <summary>Whether a <c>where</c> value asks for one value of a unique column (<c>slug: { eq: "economy" }</c>), so at most one row matches.</summary>
+    private static bool NamesOneRow<T>(EntityFilter<T> filter, IEntityType entity, object? where) =>
+        where is IDictionary<string, object?> fields && fields.Any(field =>
+            field.Value is IDictionary<string, object?> operations && operations.TryGetValue("eq", out var value) && value is not null
+            && filter.TryGetField(field.Key, out var kind, out var selector, out _) && kind != FilterFieldKind.List
+            && (selector.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : selector.Body) is MemberExpression { Expression: ParameterExpression } member
+            && entity.FindProperty(member.Member.Name) is { } property
+            && (property.IsPrimaryKey() || entity.GetIndexes().Any(index => index.IsUnique && index.Properties.Count == 1 && index.Properties[0] == property)));
 
     /// <summary>Comparisons with C#'s meaning, as EF Core translates them: null equals null, and a comparison with null is false.</summary>
     private string? Operations(FilterFieldKind kind, string column, bool nullable, IDictionary<string, object?> operations)

@@ -27,16 +27,28 @@ public sealed class Connection<T>(IReadOnlyList<Edge<T>> edges, PageInfo pageInf
     public IDataLoaderResult<int> TotalCount(CancellationToken cancellationToken) => countTotal(cancellationToken);
 }
 
-/// <summary>A client's first/after/last/before, checked.</summary>
-public sealed record PagingArguments(int? First, int? Last, int? After, int? Before)
+/// <summary>
+/// A client's first/after/last/before, checked. A cursor is an offset (<see cref="After"/>, <see cref="Before"/>) or
+/// the sort keys of a row (<see cref="AfterKey"/>, <see cref="BeforeKey"/>, see <see cref="KeysetCursor"/>), which only a
+/// list with a keyset order accepts.
+/// </summary>
+public sealed record PagingArguments(int? First, int? Last, int? After, int? Before, string[]? AfterKey = null, string[]? BeforeKey = null)
 {
+    public bool HasOffsets => After is not null || Before is not null;
+
+    public bool HasKeys => AfterKey is not null || BeforeKey is not null;
+
     public static PagingArguments From(IResolveFieldContext context) =>
         Of(context.GetArgument<int?>("first"), context.GetArgument<int?>("last"), context.GetArgument<string?>("after"), context.GetArgument<string?>("before"));
 
     /// <summary>Checks the arguments as a connection field receives them; a problem is an <see cref="ExecutionError"/> with its code.</summary>
     public static PagingArguments Of(int? first, int? last, string? after, string? before)
     {
-        var arguments = new PagingArguments(first, last, DecodeCursor(after, "after"), DecodeCursor(before, "before"));
+        var (afterOffset, afterKey) = DecodeCursor(after, "after");
+        var (beforeOffset, beforeKey) = DecodeCursor(before, "before");
+        var arguments = new PagingArguments(first, last, afterOffset, beforeOffset, afterKey, beforeKey);
+        if (arguments.HasOffsets && arguments.HasKeys)
+            throw new ExecutionError("'after' and 'before' must come from the same page of results.") { Code = ErrorCodes.InvalidCursor };
         CheckPageSize(arguments.First, "first");
         CheckPageSize(arguments.Last, "last");
         if (arguments.First is not null && arguments.Last is not null)
@@ -45,11 +57,14 @@ public sealed record PagingArguments(int? First, int? Last, int? After, int? Bef
     }
 
     /// <summary>'last' without 'before' counts back from the end, so the total must be known first.</summary>
-    public bool NeedsTotal => Last is not null && Before is null;
+    public bool NeedsTotal => Last is not null && Before is null && !HasKeys;
 
     /// <summary>The rows of the page; <paramref name="total"/> is needed when <see cref="NeedsTotal"/>.</summary>
     public PageWindow Window(int? total = null)
     {
+        // This list pages by offsets only (its order does not identify rows by their keys).
+        if (HasKeys)
+            throw KeysetOrder<object>.InvalidCursor(AfterKey is not null ? "after" : "before");
         var start = After + 1 ?? 0;
         var end = Before ?? (NeedsTotal ? total ?? throw new InvalidOperationException("The total is needed for 'last'.") : null);
         if (Last is { } takeLast)
@@ -90,16 +105,20 @@ public sealed record PagingArguments(int? First, int? Last, int? After, int? Bef
 
     private static string EncodeCursor(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes(offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
-    private static int? DecodeCursor(string? cursor, string argument)
+    private static (int? Offset, string[]? Key) DecodeCursor(string? cursor, string argument)
     {
         if (cursor is null)
-            return null;
+            return (null, null);
         var bytes = new byte[cursor.Length];
-        if (cursor.Length <= MaxCursorLength
-            && Convert.TryFromBase64String(cursor, bytes, out var length)
-            && int.TryParse(Encoding.UTF8.GetString(bytes, 0, length), System.Globalization.NumberStyles.None, null, out var offset)
-            && offset <= Paging.MaxOffset)
-            return offset;
+        if (cursor.Length <= MaxCursorLength && Convert.TryFromBase64String(cursor, bytes, out var length))
+        {
+            var text = Encoding.UTF8.GetString(bytes, 0, length);
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, null, out var offset) && offset <= Paging.MaxOffset)
+                return (offset, null);
+            if (KeysetCursor.Split(text) is { } key)
+                return (null, key);
+        }
+
         throw new ExecutionError($"'{argument}' is not a cursor this server gave out.") { Code = ErrorCodes.InvalidCursor };
     }
 }
