@@ -45,6 +45,7 @@ public sealed class QueryType : ObjectGraphType
         NodeQueries.Register(this);
         ArticleQueries.Register(this);
         TagQueries.Register(this);
+        Search.ArticleSearchQueries.Register(this);
         AuditQueries.Register(this);
         Auth.TokenMutations.RegisterQueries(this);
     }

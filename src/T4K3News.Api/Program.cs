@@ -6,6 +6,7 @@ using T4K3News.Api.Commands;
 using T4K3News.Api.Hosting;
 using T4K3News.Api.PersistedQueries;
 using T4K3News.Api.Reading;
+using T4K3News.Api.Search;
 using T4K3News.Api.Subscriptions;
 using T4K3News.Api.Tags;
 using T4K3News.Content;
@@ -18,6 +19,7 @@ builder.Services
     .AddContentSchema()
     .AddArticles()
     .AddTags()
+    .AddSearch()
     .AddPlannedReads()
     .AddTokenAuthentication()
     .AddPersistedQueries()

@@ -32,6 +32,7 @@ public sealed class ArticleType : AutoRegisteringObjectGraphType<Article>
             .Description("Related articles the caller may see, in the editor's order.")
             .Resolve(c => Loaders(c).Related.Load(c.Source.Id));
         ArticleRevisionFields.Register(this);
+        Search.SimilarArticleFields.Register(this);
     }
 
     /// <summary>The ordered lists' items are objects (takeaways { text }), read from the article's own row: no loader.</summary>

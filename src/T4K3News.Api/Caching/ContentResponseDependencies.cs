@@ -25,7 +25,7 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
     public const string Lists = "lists";
     public const string TagLookups = "tags";
 
-    private static readonly HashSet<string> KnownRootFields = ["article", "articles", "tag", "tags", "node", "nodes", "__typename", "__schema", "__type"];
+    private static readonly HashSet<string> KnownRootFields = ["article", "articles", "tag", "tags", "node", "nodes", "searchArticles", "__typename", "__schema", "__type"];
 
     private ISchema? schema;
 
@@ -51,7 +51,8 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
                 {
                     case ("Query", var field) when !KnownRootFields.Contains(field):
                         return null;
-                    case ("Query", "articles") or (TagType.TypeName, "articles") or (TagType.TypeName, "articleCount"):
+                    case ("Query", "articles") or ("Query", "searchArticles") or (TagType.TypeName, "articles") or (TagType.TypeName, "articleCount")
+                        or (ArticleType.TypeName, "similarArticles"):
                         lists = true;
                         break;
                     case ("Query", "tag") or ("Query", "tags"):
