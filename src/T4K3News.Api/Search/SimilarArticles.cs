@@ -63,8 +63,8 @@ public sealed class SimilarArticleLoader(IDbContextFactory<ContentDbContext> dat
         var sql = $"""
             SELECT source."Id" AS "SourceId", ranked."Id" AS "Id", ranked.position::int AS "Position"
             FROM (SELECT s."Id",
-                         (SELECT string_agg(quote_literal(l), ' | ')
-                          FROM unnest(tsvector_to_array(to_tsvector(@similar_config::regconfig, s."Title"))) AS l)::tsquery AS q
+                         -- Any of the headline's words: its lexemes as tsquery prints them (quoted and escaped), or'ed.
+                         replace(plainto_tsquery(@similar_config::regconfig, s."Title")::text, ' & ', ' | ')::tsquery AS q
                   FROM "Articles" AS s WHERE s."Id" = ANY(@similar_ids)) AS source
             CROSS JOIN LATERAL (
                 SELECT c."Id", row_number() OVER (ORDER BY c.shared DESC, c.rank DESC, c."PublishedAt" DESC, c."Id" DESC) AS position

@@ -60,6 +60,7 @@ public sealed class SearchNewsroomApi : ContentApi
         Add("Lighthouse draft with secret plans", 6, [coast], status: ArticleStatus.Draft);
         Add("Lighthouse of the next century", 7, [coast], publishedAt: new DateTime(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         Add("Market prices fall", 8, [economy, food], body: "Bread and fish are cheaper this week.");
+        Add("It's five o'clock at C:\\Docs\\Tide & https://example.com/a?b=1&c=2 'quoted'", 9, []);
         await db.SaveChangesAsync();
 
         keepers.RelatedArticles = [new RelatedArticle { RelatedArticleId = harbour.Id, Position = 0 }];

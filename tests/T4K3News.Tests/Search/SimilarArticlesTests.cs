@@ -54,6 +54,15 @@ public sealed class SimilarArticlesTests(SearchNewsroomApi api) : IClassFixture<
         Assert.DoesNotContain("lighthouse-draft-with-secret-plans", await SimilarAsync("harbour-budget-approved", "(first: 20)", editor));
     }
 
+    [Fact]
+    public async Task A_headline_full_of_quotes_backslashes_and_a_url_is_searched_for_as_words()
+    {
+        var response = await reader.PostAsync("""{ articles(where: { title: { startsWith: "It's" } }) { nodes { similarArticles { slug } } } }""");
+
+        Assert.Null(response.Errors);
+        Assert.Empty(response.Data!["articles"]!["nodes"]![0]!["similarArticles"]!.AsArray());
+    }
+
     [Theory]
     [InlineData("(first: 21)", "PAGE_SIZE_TOO_LARGE")]
     [InlineData("(first: -1)", "INVALID_PAGING_ARGUMENTS")]
