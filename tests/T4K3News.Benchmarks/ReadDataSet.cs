@@ -10,8 +10,7 @@ namespace T4K3News.Benchmarks;
 /// articles (drafts among them, which readers must not see). Article n has the slug <c>story-n</c>, so the load tools
 /// can pick one without a list. Every text draws from one small vocabulary, so any of its words is in nearly every
 /// article; for search, each article also names 4 of 40 rarer topics (one in its title, one in its standfirst, two in
-/// its body), so a query of two topics (<see cref="SearchQuery"/>) matches under 1 % of the articles, with
-/// title matches ranked first.
+/// its body), so a query of two topics (<see cref="SearchQuery"/>) matches under 1 % of the articles.
 /// </summary>
 public sealed class ReadDataSet
 {

@@ -69,25 +69,44 @@ namespace T4K3News.Migrations.Migrations
                     WHERE length(w) BETWEEN 3 AND 40
                 $$;
 
+                -- Per statement, from its transition tables: a bulk insert (an import, a COPY) counts every word once.
                 CREATE FUNCTION t4k3news_articles_count_title_words() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-                        UPDATE "SearchTitleWords" SET "Articles" = "Articles" - 1
-                            WHERE "Word" IN (SELECT t4k3news_title_words(OLD."Title"));
-                        DELETE FROM "SearchTitleWords"
-                            WHERE "Articles" <= 0 AND "Word" IN (SELECT t4k3news_title_words(OLD."Title"));
-                    END IF;
-                    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                    IF TG_OP = 'INSERT' THEN
                         INSERT INTO "SearchTitleWords" ("Word", "Articles")
-                            SELECT w, 1 FROM t4k3news_title_words(NEW."Title") AS w ORDER BY w
-                            ON CONFLICT ("Word") DO UPDATE SET "Articles" = "SearchTitleWords"."Articles" + 1;
+                            SELECT w, count(*) FROM new_rows, t4k3news_title_words(new_rows."Title") AS w GROUP BY w ORDER BY w
+                            ON CONFLICT ("Word") DO UPDATE SET "Articles" = "SearchTitleWords"."Articles" + excluded."Articles";
+                    ELSIF TG_OP = 'DELETE' THEN
+                        UPDATE "SearchTitleWords" AS s SET "Articles" = s."Articles" - gone.n
+                            FROM (SELECT w, count(*) AS n FROM old_rows, t4k3news_title_words(old_rows."Title") AS w GROUP BY w) AS gone
+                            WHERE s."Word" = gone.w;
+                        DELETE FROM "SearchTitleWords" WHERE "Articles" <= 0;
+                    ELSE
+                        -- Only titles that changed; rows are matched by id.
+                        UPDATE "SearchTitleWords" AS s SET "Articles" = s."Articles" - gone.n
+                            FROM (SELECT w, count(*) AS n
+                                  FROM old_rows JOIN new_rows ON new_rows."Id" = old_rows."Id" AND new_rows."Title" IS DISTINCT FROM old_rows."Title",
+                                       t4k3news_title_words(old_rows."Title") AS w GROUP BY w) AS gone
+                            WHERE s."Word" = gone.w;
+                        INSERT INTO "SearchTitleWords" ("Word", "Articles")
+                            SELECT w, count(*)
+                            FROM new_rows JOIN old_rows ON old_rows."Id" = new_rows."Id" AND new_rows."Title" IS DISTINCT FROM old_rows."Title",
+                                 t4k3news_title_words(new_rows."Title") AS w GROUP BY w ORDER BY w
+                            ON CONFLICT ("Word") DO UPDATE SET "Articles" = "SearchTitleWords"."Articles" + excluded."Articles";
+                        DELETE FROM "SearchTitleWords" WHERE "Articles" <= 0;
                     END IF;
                     RETURN NULL;
                 END $$;
 
-                CREATE TRIGGER t4k3news_articles_count_title_words
-                    AFTER INSERT OR DELETE OR UPDATE OF "Title"
-                    ON "Articles" FOR EACH ROW EXECUTE FUNCTION t4k3news_articles_count_title_words();
+                CREATE TRIGGER t4k3news_articles_count_inserted_title_words
+                    AFTER INSERT ON "Articles" REFERENCING NEW TABLE AS new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION t4k3news_articles_count_title_words();
+                CREATE TRIGGER t4k3news_articles_count_updated_title_words
+                    AFTER UPDATE ON "Articles" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION t4k3news_articles_count_title_words();
+                CREATE TRIGGER t4k3news_articles_count_deleted_title_words
+                    AFTER DELETE ON "Articles" REFERENCING OLD TABLE AS old_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION t4k3news_articles_count_title_words();
 
                 CREATE FUNCTION t4k3news_articles_clear_title_words() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
@@ -120,7 +139,9 @@ namespace T4K3News.Migrations.Migrations
             // pg_trgm stays: other database objects may use it.
             migrationBuilder.Sql("""
                 DROP TRIGGER t4k3news_articles_clear_title_words ON "Articles";
-                DROP TRIGGER t4k3news_articles_count_title_words ON "Articles";
+                DROP TRIGGER t4k3news_articles_count_inserted_title_words ON "Articles";
+                DROP TRIGGER t4k3news_articles_count_updated_title_words ON "Articles";
+                DROP TRIGGER t4k3news_articles_count_deleted_title_words ON "Articles";
                 DROP TRIGGER t4k3news_articles_index_search ON "Articles";
                 DROP FUNCTION t4k3news_articles_clear_title_words();
                 DROP FUNCTION t4k3news_articles_count_title_words();

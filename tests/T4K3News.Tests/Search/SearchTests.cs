@@ -206,6 +206,21 @@ public sealed class SearchTests(SearchNewsroomApi api) : IClassFixture<SearchNew
     }
 
     [Fact]
+    public async Task A_search_costs_like_a_connection_of_its_page_size()
+    {
+        const string deep = """
+            query ($n: Int) { searchArticles(query: "lighthouse", first: $n) { nodes { article {
+              similarArticles(first: 20) { similarArticles(first: 20) { similarArticles(first: 20) { title } } } } } } }
+            """;
+
+        var one = await reader.PostAsync(deep, new { n = 1 });
+        var fifty = await reader.PostAsync(deep, new { n = 50 });
+
+        Assert.Null(one.Errors);
+        Assert.Equal("MAX_COMPLEXITY_EXCEEDED", fifty.FirstErrorCode);
+    }
+
+    [Fact]
     public async Task Searching_runs_one_statement_and_the_articles_load_in_one_batch()
     {
         api.Statements.Reset();
