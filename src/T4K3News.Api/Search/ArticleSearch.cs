@@ -43,7 +43,7 @@ public sealed class ArticleSearch(IOptions<SearchOptions> options, SearchIndex i
         parameters.Add(new NpgsqlParameter("search_facets", options.Value.MaxTagFacets));
 
         var snippet = wants.Snippets
-            ? $"ts_headline(@search_config::regconfig, {SnippetDocument}, query.q, '{SnippetOptions}')"
+            ? $"ts_headline(@search_config::regconfig, {SnippetDocument}, {Query}, '{SnippetOptions}')"
             : "''";
         var total = wants.Total ? "(SELECT count(*)::int FROM matches)" : "NULL::int";
         var facets = wants.Facets
@@ -55,18 +55,16 @@ public sealed class ArticleSearch(IOptions<SearchOptions> options, SearchIndex i
               """
             : "NULL::text";
         var sql = $"""
-            WITH visible AS ({visibleSql}),
-            query AS MATERIALIZED (SELECT websearch_to_tsquery(@search_config::regconfig, @search_text) AS q),
-            matches AS MATERIALIZED (
-                SELECT a."Id", a."PublishedAt", ts_rank_cd(a."SearchDocument", query.q) AS score
-                FROM "Articles" AS a, query
-                WHERE a."SearchDocument" @@ query.q AND a."Id" IN (SELECT v."Id" FROM visible AS v)),
+            WITH matches AS MATERIALIZED (
+                SELECT a."Id", a."PublishedAt", ts_rank_cd(a."SearchDocument", {Query}) AS score
+                FROM "Articles" AS a
+                WHERE a."SearchDocument" @@ {Query} AND {Visible(visibleSql)}),
             page AS (
                 SELECT m."Id", m."PublishedAt", m.score FROM matches AS m
                 ORDER BY m.score DESC, m."PublishedAt" DESC NULLS LAST, m."Id" DESC
                 OFFSET @search_skip LIMIT @search_take)
             SELECT p."Id" AS "Id", p.score AS "Score", {snippet} AS "Snippet", {total} AS "Total", {facets} AS "Facets"
-            FROM query LEFT JOIN (page AS p JOIN "Articles" AS a ON a."Id" = p."Id") ON true
+            FROM (SELECT 1) AS one LEFT JOIN (page AS p JOIN "Articles" AS a ON a."Id" = p."Id") ON true
             ORDER BY p.score DESC, p."PublishedAt" DESC NULLS LAST, p."Id" DESC
             """;
 
@@ -103,9 +101,31 @@ public sealed class ArticleSearch(IOptions<SearchOptions> options, SearchIndex i
             WHERE s.words IS DISTINCT FROM s.asked
               AND EXISTS (SELECT 1 FROM "Articles" AS a
                           WHERE a."SearchDocument" @@ websearch_to_tsquery(@search_config::regconfig, s.words)
-                            AND a."Id" IN ({visibleSql}))
+                            AND {Visible(visibleSql)})
             """;
         return await db.Database.SqlQueryRaw<string>(sql, [.. parameters]).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    // Inline, not from a CTE: the planner then sees the query's value (and so the GIN index's selectivity).
+    private const string Query = "websearch_to_tsquery(@search_config::regconfig, @search_text)";
+
+    private const string IdsOfArticles = "SELECT a.\"Id\"\nFROM \"Articles\" AS a";
+
+    /// <summary>
+    /// The caller's articles as a condition on <c>"Articles" AS a</c>: EF Core's WHERE itself when its statement is the
+    /// plain <c>SELECT a."Id" FROM "Articles" AS a [WHERE …]</c> it writes for these queries (one scan of the table,
+    /// which the planner can drive from the GIN index), else the statement as a subquery.
+    /// </summary>
+    internal static string Visible(string visibleSql)
+    {
+        if (!visibleSql.StartsWith(IdsOfArticles, StringComparison.Ordinal)
+            || visibleSql.Contains("ORDER BY", StringComparison.Ordinal) || visibleSql.Contains("LIMIT", StringComparison.Ordinal)
+            || visibleSql.Contains("OFFSET", StringComparison.Ordinal) || visibleSql.Contains("GROUP BY", StringComparison.Ordinal))
+            return $"a.\"Id\" IN ({visibleSql})";
+        var rest = visibleSql[IdsOfArticles.Length..];
+        if (rest.Length == 0)
+            return "TRUE";
+        return rest.StartsWith("\nWHERE ", StringComparison.Ordinal) ? $"({rest["\nWHERE ".Length..]})" : $"a.\"Id\" IN ({visibleSql})";
     }
 
     /// <summary>The SQL and parameters EF Core translates a query to: visibility and filters stay written once.</summary>

@@ -40,7 +40,9 @@ public static class ArticleSearchQueries
                 var search = services.GetRequiredService<ArticleSearch>();
                 var where = context.GetArgument<object?>("where");
                 await using var db = await services.GetRequiredService<IDbContextFactory<ContentDbContext>>().CreateDbContextAsync(context.CancellationToken);
-                var visible = ArticleFiltering.Apply(access.Articles(db).AsNoTracking(), where, null);
+                var visible = access.Articles(db).AsNoTracking();
+                if (where is not null)
+                    visible = visible.Where(ArticleFiltering.Filter.ToPredicate(where));
                 var found = await search.FindAsync(db, visible, text, window.Start, window.Size + 1, wants, context.CancellationToken);
 
                 var page = PagingArguments.ToConnection(window, found.Hits, _ => throw new InvalidOperationException("Counted with the search."));

@@ -68,17 +68,17 @@ public sealed class SimilarArticleLoader(IDbContextFactory<ContentDbContext> dat
                   FROM "Articles" AS s WHERE s."Id" = ANY(@similar_ids)) AS source
             CROSS JOIN LATERAL (
                 SELECT c."Id", row_number() OVER (ORDER BY c.shared DESC, c.rank DESC, c."PublishedAt" DESC, c."Id" DESC) AS position
-                FROM (SELECT c."Id", c."PublishedAt",
+                FROM (SELECT a."Id", a."PublishedAt",
                              (SELECT count(*) FROM "ArticleTags" AS st JOIN "ArticleTags" AS ct ON ct."TagId" = st."TagId"
-                              WHERE st."ArticleId" = source."Id" AND ct."ArticleId" = c."Id") AS shared,
-                             coalesce(ts_rank(c."SearchDocument", source.q), 0) AS rank
-                      FROM "Articles" AS c
-                      WHERE c."Id" <> source."Id"
-                        AND c."Id" IN ({visibleSql})
-                        AND NOT EXISTS (SELECT 1 FROM "RelatedArticles" AS r WHERE r."ArticleId" = source."Id" AND r."RelatedArticleId" = c."Id")
-                        AND (c."SearchDocument" @@ source.q
-                             OR EXISTS (SELECT 1 FROM "ArticleTags" AS st JOIN "ArticleTags" AS ct ON ct."TagId" = st."TagId"
-                                        WHERE st."ArticleId" = source."Id" AND ct."ArticleId" = c."Id"))) AS c
+                              WHERE st."ArticleId" = source."Id" AND ct."ArticleId" = a."Id") AS shared,
+                             coalesce(ts_rank(a."SearchDocument", source.q), 0) AS rank
+                      FROM "Articles" AS a
+                      WHERE a."Id" <> source."Id"
+                        AND {ArticleSearch.Visible(visibleSql)}
+                        AND NOT EXISTS (SELECT 1 FROM "RelatedArticles" AS r WHERE r."ArticleId" = source."Id" AND r."RelatedArticleId" = a."Id")
+                        AND (a."SearchDocument" @@ source.q
+                             OR a."Id" IN (SELECT ct."ArticleId" FROM "ArticleTags" AS st JOIN "ArticleTags" AS ct ON ct."TagId" = st."TagId"
+                                           WHERE st."ArticleId" = source."Id"))) AS c
                 ORDER BY c.shared DESC, c.rank DESC, c."PublishedAt" DESC, c."Id" DESC
                 LIMIT @similar_first) AS ranked
             """;
