@@ -33,6 +33,33 @@ public sealed class ArticleSearch(IOptions<SearchOptions> options, SearchIndex i
 
     private const string SnippetOptions = "StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"";
 
+    /// <summary>The snippet of <c>"Articles" AS a</c> for the search's query.</summary>
+    public static readonly string Snippet = $"ts_headline(@search_config::regconfig, {SnippetDocument}, {Query}, '{SnippetOptions}')";
+
+    /// <summary>
+    /// A statement over the matches (<c>matches</c>: id, time, score of every match; <c>page</c>: the window of them,
+    /// best first) selecting <paramref name="select"/> as its one value, "Value"; for the planned search page.
+    /// </summary>
+    public static (string Sql, List<object> Parameters) Statement(IQueryable<Article> visible, string select, string configuration, string query, int skip, int take)
+    {
+        var (visibleSql, parameters) = Sql(visible.Select(a => a.Id));
+        parameters.Add(new NpgsqlParameter("search_config", configuration));
+        parameters.Add(new NpgsqlParameter("search_text", query));
+        parameters.Add(new NpgsqlParameter("search_skip", skip));
+        parameters.Add(new NpgsqlParameter("search_take", take));
+        return ($"""
+            WITH matches AS MATERIALIZED (
+                SELECT a."Id", a."PublishedAt", ts_rank_cd(a."SearchDocument", {Query}) AS score
+                FROM "Articles" AS a
+                WHERE a."SearchDocument" @@ {Query} AND {Visible(visibleSql)}),
+            page AS (
+                SELECT m."Id", m."PublishedAt", m.score FROM matches AS m
+                ORDER BY m.score DESC, m."PublishedAt" DESC NULLS LAST, m."Id" DESC
+                OFFSET @search_skip LIMIT @search_take)
+            SELECT {select} AS "Value"
+            """, parameters);
+    }
+
     public async Task<SearchFindings> FindAsync(ContentDbContext db, IQueryable<Article> visible, string query, int skip, int take, SearchWants wants, CancellationToken cancellationToken)
     {
         var (visibleSql, parameters) = Sql(visible.Select(a => a.Id));

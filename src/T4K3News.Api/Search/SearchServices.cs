@@ -14,6 +14,7 @@ public static class SearchServices
             .AddSingleton<SearchIndex>()
             .AddHostedService(provider => provider.GetRequiredService<SearchIndex>())
             .AddSingleton<ArticleSearch>()
+            .AddSingleton<GraphQLServer.IRootFieldPlanner, SearchPlanner>()
             .AddScoped<SimilarArticleLoader>();
     }
 }
