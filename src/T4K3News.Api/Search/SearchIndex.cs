@@ -15,7 +15,52 @@ public sealed class SearchIndex(IDbContextFactory<ContentDbContext> databases, I
     /// <summary>Whether the trigram index behind suggestions exists; known once the host has started.</summary>
     public bool SuggestsWords { get; private set; }
 
+    private readonly CancellationTokenSource stopping = new();
+
+    /// <summary>
+    /// Checks now; a database that does not answer yet must not stop a server that reports itself not ready, so then it
+    /// checks again every few seconds in the background (without suggestions until it has).
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CheckAsync(cancellationToken);
+        }
+        catch (Npgsql.NpgsqlException e) when (e is not Npgsql.PostgresException)
+        {
+            log.LogWarning("The search index's settings could not be checked, the database does not answer ({Message}); trying again", e.Message);
+            _ = RetryAsync(stopping.Token);
+        }
+    }
+
+    private async Task RetryAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+                await CheckAsync(cancellationToken);
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Npgsql.NpgsqlException e) when (e is not Npgsql.PostgresException)
+            {
+                // Still unreachable.
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "The search index's settings could not be applied");
+                return;
+            }
+        }
+    }
+
+    private async Task CheckAsync(CancellationToken cancellationToken)
     {
         var wanted = options.Value.TextSearchConfiguration;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -46,5 +91,9 @@ public sealed class SearchIndex(IDbContextFactory<ContentDbContext> databases, I
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        stopping.Cancel();
+        return Task.CompletedTask;
+    }
 }
