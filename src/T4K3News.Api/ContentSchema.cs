@@ -48,6 +48,7 @@ public sealed class QueryType : ObjectGraphType
         ArticleQueries.Register(this);
         TagQueries.Register(this);
         Authors.AuthorQueries.Register(this);
+        Search.ArticleSearchQueries.Register(this);
         AuditQueries.Register(this);
         Auth.TokenMutations.RegisterQueries(this);
         Webhooks.WebhookQueries.Register(this);

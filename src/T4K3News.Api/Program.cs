@@ -8,6 +8,7 @@ using T4K3News.Api.Hosting;
 using T4K3News.Api.PersistedQueries;
 using T4K3News.Api.Previews;
 using T4K3News.Api.Reading;
+using T4K3News.Api.Search;
 using T4K3News.Api.Subscriptions;
 using T4K3News.Api.Syndication;
 using T4K3News.Api.Tags;
@@ -23,6 +24,7 @@ builder.Services
     .AddArticles()
     .AddTags()
     .AddAuthors()
+    .AddSearch()
     .AddPlannedReads()
     .AddTokenAuthentication()
     .AddPreviews()

@@ -74,6 +74,12 @@ public sealed class AnswerCheck(ApiServer server, string connectionString, ReadD
     /// <summary>A third opinion, from the generated entities: which articles, in which order.</summary>
     private void ExpectDataSet(ReadPage page, int number, JsonNode answer)
     {
+        if (page == ReadPage.Search)
+        {
+            ExpectSearchMatches(answer);
+            return;
+        }
+
         var visible = data.Articles.Where(a => a.Status == ArticleStatus.Published && a.PublishedAt <= DateTime.UtcNow).ToList();
         var newest = visible.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id);
         var economy = data.Tags.Single(t => t.Slug == ReadDataSet.TagSlug).Id;
@@ -85,6 +91,20 @@ public sealed class AnswerCheck(ApiServer server, string connectionString, ReadD
                 answer["articles"]!["nodes"]!.AsArray().Select(n => (string)n!["slug"]!).ToList());
         if (!expected.SequenceEqual(actual))
             throw new InvalidOperationException($"{page.Name}: expected {string.Join(' ', expected)} from the data set, got {string.Join(' ', actual)}.");
+    }
+
+    /// <summary>The search page: 20 published articles holding both words, best score first.</summary>
+    private void ExpectSearchMatches(JsonNode answer)
+    {
+        var words = ReadDataSet.SearchQuery.Split(' ');
+        var nodes = answer["searchArticles"]!["nodes"]!.AsArray();
+        var found = nodes.Select(n => data.Articles.Single(a => a.Slug == (string)n!["article"]!["slug"]!)).ToList();
+        var scores = nodes.Select(n => (double)n!["score"]!).ToList();
+        bool Has(string text, string word) => System.Text.RegularExpressions.Regex.IsMatch(text, $@"\b{word}\b");
+        if (found.Count != 20
+            || found.Any(a => a.Status != ArticleStatus.Published || !words.All(w => Has(a.Title + " " + a.Standfirst + " " + a.Body, w)))
+            || scores.Zip(scores.Skip(1)).Any(pair => pair.First < pair.Second))
+            throw new InvalidOperationException($"search: expected 20 published articles with both of '{ReadDataSet.SearchQuery}', best first; got {string.Join(' ', found.Select(a => a.Slug))}.");
     }
 
     private static string Shorten(JsonNode? node)

@@ -15,6 +15,8 @@ public static class DataSetLoader
     public static async Task LoadAsync(ContentDbContext db, ReadDataSet data, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
+        // The articles' triggers index every text for search as it arrives: on a busy machine that outlasts 30 s.
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
         var articles = data.Articles;
         await CopyAsync(db, [data.Publication], cancellationToken);
         await CopyAsync(db, data.Tags, cancellationToken);
@@ -49,6 +51,7 @@ public static class DataSetLoader
         await using (var writer = await connection.BeginBinaryImportAsync(
             $"COPY {tableName} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
+            writer.Timeout = TimeSpan.FromMinutes(10);
             foreach (var row in rows)
             {
                 await writer.StartRowAsync(cancellationToken);

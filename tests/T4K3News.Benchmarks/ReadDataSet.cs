@@ -8,7 +8,9 @@ namespace T4K3News.Benchmarks;
 /// The benchmark's content, the same on every run (a seeded generator, fixed dates): 10,000 articles, every 20th a draft
 /// and the rest published over 2024 and 2025, each with 6 takeaways, 4 quotes, 4 highlights, 3 of 50 tags and 3 related
 /// articles (drafts among them, which readers must not see). Article n has the slug <c>story-n</c>, so the load tools
-/// can pick one without a list.
+/// can pick one without a list. Every text draws from one small vocabulary, so any of its words is in nearly every
+/// article; for search, each article also names 4 of 40 rarer topics (one in its title, one in its standfirst, two in
+/// its body), so a query of two topics (<see cref="SearchQuery"/>) matches under 1 % of the articles.
 /// </summary>
 public sealed class ReadDataSet
 {
@@ -17,6 +19,17 @@ public sealed class ReadDataSet
     public const int PublishedCount = ArticleCount - ArticleCount / DraftEvery;
     public const string SlugPrefix = "story-";
     public const string TagSlug = "economy";
+
+    /// <summary>The search page's query: two topics, both in about 80 articles.</summary>
+    public const string SearchQuery = "glacier lighthouse";
+
+    private static readonly string[] Topics =
+    [
+        "lighthouse", "glacier", "harbour", "vineyard", "monastery", "volcano", "orchard", "canal", "observatory", "bakery",
+        "meadow", "lagoon", "quarry", "citadel", "ferry", "tramway", "aqueduct", "brewery", "marathon", "festival",
+        "avalanche", "reef", "windmill", "cathedral", "bazaar", "tunnel", "satellite", "telescope", "orchestra", "museum",
+        "stadium", "library", "theatre", "airport", "volunteer", "pipeline", "wildfire", "earthquake", "reservoir", "embassy",
+    ];
 
     private static readonly DateTime FirstPublished = new(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     private static readonly TimeSpan PublishingSpan = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) - FirstPublished;
@@ -69,6 +82,8 @@ public sealed class ReadDataSet
         var publication = new Publication { Id = 1, Name = "T4K3.news" };
         var tags = TagNames.Select((name, i) => new Tag { Id = i + 1, Name = name, Slug = name.ToLowerInvariant().Replace(' ', '-') }).ToList();
 
+        // A generator of its own, so that the topics leave every other text as it was before search existed.
+        var topicRandom = new Random(10);
         var articles = new List<Article>(ArticleCount);
         for (var number = 1; number <= ArticleCount; number++)
         {
@@ -108,6 +123,10 @@ public sealed class ReadDataSet
             var related = Distinct(random, 3, ArticleCount, except: number - 1);
             for (var i = 0; i < related.Count; i++)
                 article.RelatedArticles.Add(new RelatedArticle { ArticleId = number, RelatedArticleId = related[i] + 1, Position = i });
+            var topics = Distinct(topicRandom, 4, Topics.Length, except: -1).Select(i => Topics[i]).ToList();
+            article.Title += " near the " + topics[0];
+            article.Standfirst += " The " + topics[1] + " is part of the story.";
+            article.Body = $"Reporters visited the {topics[2]} and the {topics[3]}. " + article.Body;
             articles.Add(article);
         }
 

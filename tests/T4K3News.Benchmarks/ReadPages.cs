@@ -26,7 +26,11 @@ public sealed partial record ReadPage(string Name, string Document, bool PicksAr
         $$"""{ articles(first: 20, where: { tags: { some: { slug: { eq: "{{ReadDataSet.TagSlug}}" } } } }) { nodes { slug title publishedAt } } }""",
         PicksArticle: false, TargetRatio: 0.45);
 
-    public static readonly IReadOnlyList<ReadPage> All = [Home, Article, Tag];
+    public static readonly ReadPage Search = new("search",
+        $$"""{ searchArticles(query: "{{ReadDataSet.SearchQuery}}", first: 20) { nodes { article { slug title } score snippet } } }""",
+        PicksArticle: false, TargetRatio: 0.30);
+
+    public static readonly IReadOnlyList<ReadPage> All = [Home, Article, Tag, Search];
 
     /// <summary>pgbench's -D variables for the scripts.</summary>
     public static readonly IReadOnlyDictionary<string, string> ScriptVariables = new Dictionary<string, string>

@@ -34,6 +34,7 @@ public sealed class ArticleType : AutoRegisteringObjectGraphType<Article>
         Authors.ArticleCreditFields.Register(this);
         ArticleRevisionFields.Register(this);
         Syndication.ArticleLinkFields.Register(this);
+        Search.SimilarArticleFields.Register(this);
     }
 
     /// <summary>The ordered lists' items are objects (takeaways { text }), read from the article's own row: no loader.</summary>

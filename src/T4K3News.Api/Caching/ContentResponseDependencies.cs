@@ -29,7 +29,7 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
     public const string TagLookups = "tags";
     public const string AuthorsShown = "authors";
 
-    private static readonly HashSet<string> KnownRootFields = ["article", "articles", "resolveSlug", "tag", "tags", "author", "authors", "node", "nodes", "__typename", "__schema", "__type"];
+    private static readonly HashSet<string> KnownRootFields = ["article", "articles", "resolveSlug", "searchArticles", "tag", "tags", "author", "authors", "node", "nodes", "__typename", "__schema", "__type"];
 
     private ISchema? schema;
 
@@ -55,7 +55,8 @@ public sealed class ContentResponseDependencies(IServiceProvider services) : IRe
                 {
                     case ("Query", var field) when !KnownRootFields.Contains(field):
                         return null;
-                    case ("Query", "articles") or (TagType.TypeName, "articles") or (TagType.TypeName, "articleCount") or (AuthorType.TypeName, "articles"):
+                    case ("Query", "articles") or ("Query", "searchArticles") or (TagType.TypeName, "articles") or (TagType.TypeName, "articleCount")
+                        or (AuthorType.TypeName, "articles") or (ArticleType.TypeName, "similarArticles"):
                         lists = true;
                         break;
                     case ("Query", "tag") or ("Query", "tags"):
