@@ -27,7 +27,7 @@ public sealed class InputLimitsRule(IOptions<GraphQLServerOptions> options) : Va
         {
             if (definitions.Find(argument.Name.StringValue) is not { } definition)
                 continue;
-            var shape = InputShape.Measure(argument.Value, limits.MaxInputDepth, name => context.Variables?.TryGetValue(name, out var value) == true ? value : null);
+            var shape = InputShape.Measure(argument.Value, limits.MaxInputDepth, name => Variable(context, name));
             // PostgreSQL can neither store nor compare such text, so no argument may carry it, read or write.
             var refusal = shape.HasInvalidText
                 ? (ErrorCodes.InvalidText, "holds text that is not valid Unicode for storage: a NUL character (U+0000) or half of a surrogate pair.")
@@ -39,6 +39,14 @@ public sealed class InputLimitsRule(IOptions<GraphQLServerOptions> options) : Va
                 return;
             }
         }
+    }
+
+    /// <summary>A variable's value as sent, else its default as written in the operation (which is measured the same).</summary>
+    private static object? Variable(ValidationContext context, string name)
+    {
+        if (context.Variables?.TryGetValue(name, out var value) == true)
+            return value;
+        return context.Operation?.Variables?.Items.FirstOrDefault(v => v.Variable.Name.StringValue == name)?.DefaultValue;
     }
 
     /// <summary>Why an argument of this kind and shape is refused, or null when it is within its limits.</summary>

@@ -138,6 +138,16 @@ public sealed class InputBoundsTests(NewsroomApi api) : IClassFixture<NewsroomAp
     }
 
     [Fact]
+    public async Task A_variable_left_to_its_default_is_bounded_like_one_that_was_sent()
+    {
+        // Found by the fuzzer: a default holding a NUL reached PostgreSQL through resolveSlug.
+        await AssertRefusedAsync("INVALID_TEXT", "query ($slug: String! = \"a\\u0000b\") { resolveSlug(slug: $slug) { isRedirect } }");
+        await AssertRefusedAsync("INVALID_TEXT", "query ($slug: String! = \"a\\u0000b\") { article(slug: $slug) { title } }");
+        var ids = string.Join(", ", Enumerable.Range(1, 51).Select(n => $"\"{n}\""));
+        await AssertRefusedAsync("TOO_MANY_IDS", $"query ($ids: [ID!]! = [{ids}]) {{ nodes(ids: $ids) {{ id }} }}");
+    }
+
+    [Fact]
     public async Task A_document_that_once_passed_is_still_bounded_by_the_variables_it_comes_with_next()
     {
         const string nodes = "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }";
