@@ -147,10 +147,19 @@ public sealed class GraphQLHttpEndpoint(GraphQLRequestExecutor executor, IGraphQ
         if (status == StatusCodes.Status405MethodNotAllowed && !http.Response.Headers.ContainsKey("Allow"))
             http.Response.Headers.Allow = "POST";
 
-        // An answer from the response cache is written as it was kept: no serialization, no hashing.
-        var body = outcome.Serialized?.Body ?? System.Text.Encoding.UTF8.GetBytes(serializer.Serialize(outcome.Result));
         var cacheable = outcome.Cacheable && HttpMethods.IsGet(http.Request.Method) && !IsEditor(http);
         SetCaching(http, cacheable);
+        if (outcome.Serialized is null && !cacheable)
+        {
+            // Nothing to hash: the answer is serialized straight into the response, without a string of it in between.
+            http.Response.StatusCode = status;
+            http.Response.ContentType = $"{mediaType}; charset=utf-8";
+            await serializer.WriteAsync(http.Response.Body, outcome.Result, http.RequestAborted);
+            return;
+        }
+
+        // An answer from the response cache is written as it was kept: no serialization, no hashing.
+        var body = outcome.Serialized?.Body ?? System.Text.Encoding.UTF8.GetBytes(serializer.Serialize(outcome.Result));
         if (cacheable)
         {
             var etag = outcome.Serialized?.ETag ?? $"W/\"{Convert.ToHexStringLower(SHA256.HashData(body.Span))[..32]}\"";
