@@ -42,6 +42,19 @@ public sealed class ArticleSearch(IOptions<SearchOptions> options, SearchIndex i
     /// </summary>
     public static (string Sql, List<object> Parameters) Statement(IQueryable<Article> visible, string select, string configuration, string query, int skip, int take)
     {
+        var (matches, parameters) = Matches(visible, configuration, query, skip, take);
+        return ($"""
+            {matches}
+            SELECT {select} AS "Value"
+            """, parameters);
+    }
+
+    /// <summary>
+    /// The ranking both the planned page and the resolvers use: <c>matches</c> (id, time and score of every match the
+    /// caller may see) and <c>page</c> (the window of them, best first, newest first among equal scores).
+    /// </summary>
+    private static (string Sql, List<object> Parameters) Matches(IQueryable<Article> visible, string configuration, string query, int skip, int take)
+    {
         var (visibleSql, parameters) = Sql(visible.Select(a => a.Id));
         parameters.Add(new NpgsqlParameter("search_config", configuration));
         parameters.Add(new NpgsqlParameter("search_text", query));
@@ -56,22 +69,15 @@ public sealed class ArticleSearch(IOptions<SearchOptions> options, SearchIndex i
                 SELECT m."Id", m."PublishedAt", m.score FROM matches AS m
                 ORDER BY m.score DESC, m."PublishedAt" DESC NULLS LAST, m."Id" DESC
                 OFFSET @search_skip LIMIT @search_take)
-            SELECT {select} AS "Value"
             """, parameters);
     }
 
     public async Task<SearchFindings> FindAsync(ContentDbContext db, IQueryable<Article> visible, string query, int skip, int take, SearchWants wants, CancellationToken cancellationToken)
     {
-        var (visibleSql, parameters) = Sql(visible.Select(a => a.Id));
-        parameters.Add(new NpgsqlParameter("search_config", options.Value.TextSearchConfiguration));
-        parameters.Add(new NpgsqlParameter("search_text", query));
-        parameters.Add(new NpgsqlParameter("search_skip", skip));
-        parameters.Add(new NpgsqlParameter("search_take", take));
+        var (matches, parameters) = Matches(visible, options.Value.TextSearchConfiguration, query, skip, take);
         parameters.Add(new NpgsqlParameter("search_facets", options.Value.MaxTagFacets));
 
-        var snippet = wants.Snippets
-            ? $"ts_headline(@search_config::regconfig, {SnippetDocument}, {Query}, '{SnippetOptions}')"
-            : "''";
+        var snippet = wants.Snippets ? Snippet : "''";
         var total = wants.Total ? "(SELECT count(*)::int FROM matches)" : "NULL::int";
         var facets = wants.Facets
             ? """
@@ -82,14 +88,7 @@ public sealed class ArticleSearch(IOptions<SearchOptions> options, SearchIndex i
               """
             : "NULL::text";
         var sql = $"""
-            WITH matches AS MATERIALIZED (
-                SELECT a."Id", a."PublishedAt", ts_rank_cd(a."SearchDocument", {Query}) AS score
-                FROM "Articles" AS a
-                WHERE a."SearchDocument" @@ {Query} AND {Visible(visibleSql)}),
-            page AS (
-                SELECT m."Id", m."PublishedAt", m.score FROM matches AS m
-                ORDER BY m.score DESC, m."PublishedAt" DESC NULLS LAST, m."Id" DESC
-                OFFSET @search_skip LIMIT @search_take)
+            {matches}
             SELECT p."Id" AS "Id", p.score AS "Score", {snippet} AS "Snippet", {total} AS "Total", {facets} AS "Facets"
             FROM (SELECT 1) AS one LEFT JOIN (page AS p JOIN "Articles" AS a ON a."Id" = p."Id") ON true
             ORDER BY p.score DESC, p."PublishedAt" DESC NULLS LAST, p."Id" DESC
