@@ -125,10 +125,20 @@ public sealed class GraphQLWebSockets(
                 // The client went away or the session closed: nothing left to tell anyone.
             }
 
+            if (socket.State == WebSocketState.Aborted)
+                await LingerAsync();
             await closing.CancelAsync();
             outgoing.Writer.TryComplete();
             await sending;
         }
+
+        /// <summary>
+        /// The WebSocket aborts itself after sending its own close frame (1007 for text that is not UTF-8). Ending the
+        /// request at once resets the connection, and a client that has not read that frame yet loses it; so the
+        /// connection is held until the client hangs up, at most as long as a close handshake may take.
+        /// </summary>
+        private async Task LingerAsync() =>
+            await Task.Delay(CloseHandshakeTimeout, http.RequestAborted).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         /// <summary>
         /// Reads and handles messages until the client's close; once the server has asked to close, it only waits for
