@@ -10,7 +10,7 @@ public sealed record BenchmarkSettings(int Seconds, int WarmupSeconds, IReadOnly
 {
     public static BenchmarkSettings FromEnvironment() => new(
         Number("T4K3NEWS_BENCH_SECONDS", Variable("T4K3NEWS_BENCH_SECONDS") ?? "10", minimum: 1),
-        Number("T4K3NEWS_BENCH_WARMUP_SECONDS", Variable("T4K3NEWS_BENCH_WARMUP_SECONDS") ?? "5", minimum: 0),
+        Number("T4K3NEWS_BENCH_WARMUP_SECONDS", Variable("T4K3NEWS_BENCH_WARMUP_SECONDS") ?? "10", minimum: 0),
         List("T4K3NEWS_BENCH_CONNECTIONS", "16,64").Select(c => Number("T4K3NEWS_BENCH_CONNECTIONS", c, minimum: 1)).ToList(),
         List("T4K3NEWS_BENCH_PAGES", "home,article,tag,search")
             .Select(name => ReadPage.All.SingleOrDefault(p => p.Name == name)

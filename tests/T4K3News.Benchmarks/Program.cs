@@ -77,6 +77,13 @@ static async Task RunAsync(BenchmarkSettings settings, string postgresBin, Cance
     await StatementCounter.InstallAsync(connectionString, cancellationToken);
     Console.WriteLine($"Throwaway cluster on port {cluster.Port}: migrated, {ReadDataSet.ArticleCount:N0} articles loaded in {loading.Elapsed.TotalSeconds:0.0} s.");
 
+    if (Environment.GetEnvironmentVariable("T4K3NEWS_BENCH_HOLD") is { Length: > 0 })
+    {
+        // For profiling by hand: the loaded cluster stays up, with nothing running against it, until interrupted.
+        Console.WriteLine($"Holding the cluster until interrupted. ConnectionStrings__Content=\"{connectionString}\"");
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+    }
+
     var unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
     var statements = new StatementCounter(unpooled);
     var database = new NpgsqlConnectionStringBuilder(connectionString);
@@ -91,6 +98,7 @@ static async Task RunAsync(BenchmarkSettings settings, string postgresBin, Cance
         if (settings.Uncached)
         {
             await using var server = await StartCheckedServerAsync(responseCache: false);
+            await WarmUpServerAsync(server);
             foreach (var page in settings.Pages)
             {
                 var wrkScript = await WrkScriptAsync(page);
@@ -122,6 +130,7 @@ static async Task RunAsync(BenchmarkSettings settings, string postgresBin, Cance
         if (settings.Cached)
         {
             await using var server = await StartCheckedServerAsync(responseCache: true);
+            await WarmUpServerAsync(server);
             foreach (var page in settings.Pages)
             {
                 var wrkScript = await WrkScriptAsync(page);
@@ -182,6 +191,18 @@ static async Task RunAsync(BenchmarkSettings settings, string postgresBin, Cance
             await server.DisposeAsync();
             throw;
         }
+    }
+
+    // A fresh server's JIT takes half a minute of load on two busy cores to reach its final code (tiered compilation
+    // works in the background): measured before that, the first page paid up to twice the server CPU per request of
+    // the same page a minute later. Every page is asked in turn first, so each page is measured warm, not just the last.
+    async Task WarmUpServerAsync(ApiServer server)
+    {
+        if (settings.WarmupSeconds == 0)
+            return;
+        Console.WriteLine($"Warming up the server: every page in turn, {settings.WarmupSeconds} s each");
+        foreach (var page in settings.Pages)
+            await Wrk.RunAsync(await WrkScriptAsync(page), server.Endpoint, settings.Connections[0], settings.WarmupSeconds, cancellationToken);
     }
 
     async Task<string> WrkScriptAsync(ReadPage page)
