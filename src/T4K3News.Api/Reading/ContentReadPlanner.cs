@@ -73,17 +73,44 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
 
         if (prepared is null)
             return null;
+        return Run(prepared, now, argument => planning.Argument(field, definition, argument)!,
+            keep && !editor ? variables => Again(prepared, field, variables) : null);
+    }
+
+    private PlannedField Run(Prepared prepared, DateTime now, Func<string, object> argument, Func<IReadOnlyDictionary<string, string>, PlannedField?>? again)
+    {
         var parameters = prepared.Parameters;
         if (prepared.NowIndex is not null || prepared.Arguments.Count > 0)
         {
             parameters = [.. parameters];
             if (prepared.NowIndex is { } index)
                 parameters[index] = now;
-            foreach (var (argument, at) in prepared.Arguments)
-                parameters[at] = planning.Argument(field, definition, argument)!;
+            foreach (var (name, at) in prepared.Arguments)
+                parameters[at] = argument(name);
         }
 
-        return new PlannedField(cancellationToken => source.QueryJsonAsync(prepared.Sql, parameters, prepared.WhenNoRow, cancellationToken));
+        return new PlannedField(cancellationToken => source.QueryJsonAsync(prepared.Sql, parameters, prepared.WhenNoRow, cancellationToken), again);
+    }
+
+    /// <summary>
+    /// A kept plan for a reader's later request: its parameter arguments take that request's variables (a literal keeps the
+    /// value it was planned with), its time is the time then. Declines a value the plan was not made for (see <see cref="Prepared.Fits"/>).
+    /// </summary>
+    private PlannedField? Again(Prepared prepared, GraphQLField field, IReadOnlyDictionary<string, string> variables)
+    {
+        var values = new Dictionary<string, object>(prepared.Arguments.Count, StringComparer.Ordinal);
+        foreach (var (name, at) in prepared.Arguments)
+        {
+            var argument = field.Arguments?.Items.FirstOrDefault(a => a.Name.StringValue == name);
+            if (argument?.Value is not GraphQLVariable variable)
+                values[name] = prepared.Parameters[at];
+            else if (variables.TryGetValue(variable.Name.StringValue, out var text) && prepared.Parameters[at] is string)
+                values[name] = text;
+            else
+                return null;
+        }
+
+        return Run(prepared, clock.GetUtcNow().UtcDateTime, name => values[name], variables => Again(prepared, field, variables));
     }
 
     /// <summary>The root-field arguments the statement takes as a parameter and nothing more (see <see cref="ReadPlan.ArgumentParameter"/>).</summary>

@@ -81,7 +81,7 @@ public sealed class SearchPlanner(IOptions<SearchOptions> options) : IRootFieldP
                 visible = visible.Where(predicate);
             var (sql, parameters) = ArticleSearch.Statement(visible, json, options.Value.TextSearchConfiguration, text, window.Start, window.Size);
             var answer = await db.Database.SqlQueryRaw<string>(sql, [.. parameters]).SingleAsync(cancellationToken);
-            return new PlannedValue(answer, [ContentResponseDependencies.Lists]);
+            return PlannedValue.Of(answer, [ContentResponseDependencies.Lists]);
         });
     }
 

@@ -46,8 +46,16 @@ public sealed class GraphQLRequestExecutor(
     private sealed class ParsedDocument(GraphQLDocument document)
     {
         private volatile bool valid;
+        private volatile Repeat? repeat;
 
         public GraphQLDocument Document => document;
+
+        /// <summary>How an anonymous reader's request of one of its operations is answered again (see <see cref="RepeatPlan"/>).</summary>
+        public Repeat? Repeat
+        {
+            get => repeat;
+            set => repeat = value;
+        }
 
         /// <summary>Whether it once passed GraphQL's own validation (then only the variable-dependent limits run again).</summary>
         public bool Valid
@@ -56,6 +64,13 @@ public sealed class GraphQLRequestExecutor(
             set => valid = value;
         }
     }
+
+    private sealed record Repeat(string? OperationName, RepeatPlan Plan);
+
+    private int repeatedAnswers;
+
+    /// <summary>How many requests were answered by a <see cref="RepeatPlan"/> without GraphQL.NET, for the tests.</summary>
+    public int RepeatedAnswers => repeatedAnswers;
 
     /// <summary>Runs one request (over HTTP or a WebSocket) with the caller's services and identity.</summary>
     public Task<ExecutionOutcome> ExecuteAsync(GraphQLRequest request, Caller caller, Transport transport)
@@ -122,6 +137,14 @@ public sealed class GraphQLRequestExecutor(
             return ExecutionOutcome.RequestError(StatusCodes.Status400BadRequest,
                 "Subscriptions run over the WebSocket transport (graphql-transport-ws) at this same URL.", ErrorCodes.SubscriptionOverHttp);
 
+        var repeatable = caller.Anonymous && telemetry is null && !toRemember && operation?.Operation == OperationType.Query;
+        if (repeatable && entry.Valid && entry.Repeat is { } repeat && repeat.OperationName == request.OperationName
+            && await repeat.Plan.TryAnswerAsync(document, operation!, request.Variables, Limits.ExecutionTimeout, caller.Cancellation) is { } repeated)
+        {
+            Interlocked.Increment(ref repeatedAnswers);
+            return Answered(repeated);
+        }
+
         Inputs? variables, extensions;
         try
         {
@@ -133,8 +156,10 @@ public sealed class GraphQLRequestExecutor(
             return ExecutionOutcome.RequestError(StatusCodes.Status400BadRequest, "'variables' and 'extensions' must be JSON objects.", ErrorCodes.RequestMalformed);
         }
 
+        var recorder = repeatable && entry.Repeat is null && RepeatPlan.StringVariables(operation!) is not null ? new RepeatPlan.Recorder() : null;
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
+            UserContext = recorder is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { [RepeatPlan.Slot] = recorder },
             Schema = schema,
             Query = query,
             Document = document,
@@ -158,6 +183,8 @@ public sealed class GraphQLRequestExecutor(
         });
         if (result.Executed)
             entry.Valid = true;
+        if (recorder?.Plan is { } recorded && result.Executed && result.Errors is null)
+            entry.Repeat = new Repeat(request.OperationName, recorded);
         // A document sent with its hash is kept only now that it has parsed and validated (the executor ran it).
         if (toRemember && result.Executed)
             await persistedQueries.RememberAsync(query, caller.Cancellation);
@@ -167,8 +194,13 @@ public sealed class GraphQLRequestExecutor(
         // A caller with no identity was refused every mutation field: nothing was written, there is nothing to catch up on.
         if (operation?.Operation == OperationType.Mutation && !caller.Anonymous && responseCache.IsActive && cacheInvalidation is not null)
             await cacheInvalidation.CaughtUpAsync(caller.Cancellation);
-        var serialized = cacheKey is { } storeKey && operation?.Operation == OperationType.Query ? responseCache.Store(storeKey, result, cacheGeneration) : null;
-        return new ExecutionOutcome(result, StatusCodes.Status200OK, Cacheable: isGet && operation?.Operation == OperationType.Query && result.Errors is null, Serialized: serialized);
+        return Answered(result);
+
+        ExecutionOutcome Answered(ExecutionResult result)
+        {
+            var serialized = cacheKey is { } storeKey && operation?.Operation == OperationType.Query ? responseCache.Store(storeKey, result, cacheGeneration) : null;
+            return new ExecutionOutcome(result, StatusCodes.Status200OK, Cacheable: isGet && operation?.Operation == OperationType.Query && result.Errors is null, Serialized: serialized);
+        }
     }
 
     /// <summary>
