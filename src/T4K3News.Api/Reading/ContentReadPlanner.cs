@@ -120,10 +120,16 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
         ["tag"] = ["slug"],
     };
 
-    /// <summary>Whether every variable in the field (its arguments, its selection, fragments and directives within) is the whole value of a parameter argument.</summary>
-    private static bool VariablesOnlyAsParameters(SelectionPlanning planning, GraphQLField field, FieldType definition)
+    private static bool VariablesOnlyAsParameters(SelectionPlanning planning, GraphQLField field, FieldType definition) =>
+        VariablesOnlyAsParameters(planning, field, ParameterArguments.GetValueOrDefault(definition.Name) ?? []);
+
+    /// <summary>
+    /// Whether every variable in the field (its arguments, its selection, fragments and directives within) is the whole
+    /// value of one of the <paramref name="parameters"/> arguments: then a statement for the field can be kept and run
+    /// again with other values of them.
+    /// </summary>
+    internal static bool VariablesOnlyAsParameters(SelectionPlanning planning, GraphQLField field, string[] parameters)
     {
-        var parameters = ParameterArguments.GetValueOrDefault(definition.Name) ?? [];
         foreach (var argument in field.Arguments?.Items ?? [])
         {
             if (argument.Value is GraphQLVariable && parameters.Contains(argument.Name.StringValue))

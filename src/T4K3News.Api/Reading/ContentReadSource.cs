@@ -34,7 +34,8 @@ public sealed class ContentReadSource(ContentDatabase database, IEnumerable<IRea
 
     /// <summary>
     /// Runs a statement that returns one JSON value (no row, or NULL: a JSON null) and, in a second column, the cache
-    /// keys of what it shows; <paramref name="whenNoRow"/> are the keys of an answer that found nothing. The JSON stays
+    /// keys of what it shows; <paramref name="whenNoRow"/> are the keys of an answer that found nothing (or of any answer
+    /// when the statement has no second column). Parameters are values, or named <see cref="NpgsqlParameter"/>s. The JSON stays
     /// the UTF-8 bytes PostgreSQL sent, which go into the response as they are.
     /// </summary>
     public async Task<GraphQLServer.PlannedValue> QueryJsonAsync(string sql, IReadOnlyList<object> parameters, IReadOnlyCollection<string> whenNoRow, CancellationToken cancellationToken)
@@ -43,12 +44,12 @@ public sealed class ContentReadSource(ContentDatabase database, IEnumerable<IRea
             observer.Executing(sql);
         await using var command = source.Value.CreateCommand(sql);
         foreach (var value in parameters)
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             return new GraphQLServer.PlannedValue(null, whenNoRow);
         var json = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
-        var shown = reader.FieldCount > 1 && !reader.IsDBNull(1) ? reader.GetFieldValue<string[]>(1) : [];
+        var shown = reader.FieldCount == 1 ? whenNoRow : !reader.IsDBNull(1) ? reader.GetFieldValue<string[]>(1) : [];
         return new GraphQLServer.PlannedValue(json, shown);
     }
 

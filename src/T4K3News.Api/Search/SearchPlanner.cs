@@ -3,6 +3,7 @@ using GraphQL.Types;
 using GraphQLParser.AST;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using T4K3News.Api.Articles;
 using T4K3News.Api.Caching;
 using T4K3News.Content;
@@ -15,7 +16,7 @@ namespace T4K3News.Api.Search;
 /// only <c>totalCount</c> and <c>nodes { score snippet article { …texts… } }</c>. Anything else (edges, pageInfo, facets,
 /// suggestion, an article's other fields, an argument that would be refused) declines, and the resolvers answer.
 /// </summary>
-public sealed class SearchPlanner(IOptions<SearchOptions> options) : IRootFieldPlanner
+public sealed class SearchPlanner(IOptions<SearchOptions> options, Reading.ContentReadSource source, TimeProvider clock) : IRootFieldPlanner
 {
     private static readonly Dictionary<string, string> ArticleTexts = new(StringComparer.Ordinal)
     {
@@ -59,30 +60,103 @@ public sealed class SearchPlanner(IOptions<SearchOptions> options) : IRootFieldP
 
         var services = planning.Context.RequestServices!;
         var access = services.GetRequiredService<ArticleAccess>();
-        var databases = services.GetRequiredService<IDbContextFactory<ContentDbContext>>();
         var where = planning.Argument(field, definition, "where");
-        System.Linq.Expressions.Expression<Func<Content.Articles.Article, bool>>? predicate = null;
+        var json = $"json_build_object({string.Join(", ", members)})";
+        if (where is null)
+        {
+            // The common page: the statement depends only on the selection and the role, so it is built once (up to
+            // MaxKeptStatements) and run through the read source with this request's text, window and time; unless a
+            // variable other than the query's text may change it (a page size, a cursor, @include), as for the read planner.
+            var editor = access.SeesUnpublished;
+            var keep = planning.Context.Operation.Variables?.Items is not { Count: > 0 }
+                || Reading.ContentReadPlanner.VariablesOnlyAsParameters(planning, field, ["query"]);
+            if (!keep)
+                return Run(Build(services, json), text, window, again: null);
+            if (!kept.TryGetValue((field, editor), out var statement))
+            {
+                if (kept.Count >= MaxKeptStatements)
+                    kept.Clear();
+                kept[(field, editor)] = statement = Build(services, json);
+            }
+
+            return Run(statement, text, window, editor ? null : variables => Again(statement, field, window, variables));
+        }
+
+        var databases = services.GetRequiredService<IDbContextFactory<ContentDbContext>>();
+        System.Linq.Expressions.Expression<Func<Content.Articles.Article, bool>>? predicate;
         try
         {
-            if (where is not null)
-                predicate = ArticleFiltering.Filter.ToPredicate(where);
+            predicate = ArticleFiltering.Filter.ToPredicate(where);
         }
         catch (ExecutionError)
         {
             return null;
         }
 
-        var json = $"json_build_object({string.Join(", ", members)})";
         return new PlannedField(async cancellationToken =>
         {
             await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            var visible = access.Articles(db).AsNoTracking();
-            if (predicate is not null)
-                visible = visible.Where(predicate);
+            var visible = access.Articles(db).AsNoTracking().Where(predicate);
             var (sql, parameters) = ArticleSearch.Statement(visible, json, options.Value.TextSearchConfiguration, text, window.Start, window.Size);
             var answer = await db.Database.SqlQueryRaw<string>(sql, [.. parameters]).SingleAsync(cancellationToken);
             return PlannedValue.Of(answer, [ContentResponseDependencies.Lists]);
         });
+    }
+
+    private const int MaxKeptStatements = 1_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(GraphQLField Field, bool Editor), KeptStatement> kept = new(new SameField());
+
+    /// <summary>A search page's statement with its parameters, the visibility's time among them (none for editors).</summary>
+    private sealed record KeptStatement(string Sql, NpgsqlParameter[] Parameters);
+
+    private KeptStatement Build(IServiceProvider services, string json)
+    {
+        using var db = services.GetRequiredService<IDbContextFactory<ContentDbContext>>().CreateDbContext();
+        var visible = services.GetRequiredService<ArticleAccess>().Articles(db).AsNoTracking();
+        var (sql, parameters) = ArticleSearch.Statement(visible, json, options.Value.TextSearchConfiguration, "", 0, 0);
+        return new KeptStatement(sql, [.. parameters.Cast<NpgsqlParameter>()]);
+    }
+
+    private PlannedField Run(KeptStatement statement, string text, PageWindow window, Func<IReadOnlyDictionary<string, string>, PlannedField?>? again)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var parameters = statement.Parameters.Select(template =>
+        {
+            var parameter = template.Clone();
+            parameter.Value = parameter.ParameterName switch
+            {
+                "search_text" => text,
+                "search_skip" => window.Start,
+                "search_take" => window.Size,
+                // The only time in the statement is readers' visibility: the time of this request.
+                _ when parameter.Value is DateTime => now,
+                _ => parameter.Value,
+            };
+            return (object)parameter;
+        }).ToList();
+        return new PlannedField(cancellationToken => source.QueryJsonAsync(statement.Sql, parameters, [ContentResponseDependencies.Lists], cancellationToken), again);
+    }
+
+    /// <summary>The kept page for a reader's later request: its query text from the request's variable, refused as the field refuses it.</summary>
+    private PlannedField? Again(KeptStatement statement, GraphQLField field, PageWindow window, IReadOnlyDictionary<string, string> variables)
+    {
+        var query = field.Arguments?.Items.FirstOrDefault(a => a.Name.StringValue == "query")?.Value;
+        var text = query switch
+        {
+            GraphQLVariable variable => variables.GetValueOrDefault(variable.Name.StringValue),
+            GraphQLStringValue literal => literal.Value.ToString(),
+            _ => null,
+        };
+        if (text is null || string.IsNullOrWhiteSpace(text) || text.Length > options.Value.MaxQueryLength)
+            return null;
+        return Run(statement, text, window, variables => Again(statement, field, window, variables));
+    }
+
+    private sealed class SameField : IEqualityComparer<(GraphQLField Field, bool Editor)>
+    {
+        public bool Equals((GraphQLField Field, bool Editor) x, (GraphQLField Field, bool Editor) y) => ReferenceEquals(x.Field, y.Field) && x.Editor == y.Editor;
+
+        public int GetHashCode((GraphQLField Field, bool Editor) key) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Field), key.Editor);
     }
 
     private static string? Nodes(SelectionPlanning planning, GraphQLField nodes, FieldType definition)

@@ -32,4 +32,61 @@ public sealed class PlannedSearchTests(SearchNewsroomApi api) : IClassFixture<Se
                 Assert.Equal(statements, ran);
         }
     }
+
+    [Fact]
+    public async Task A_search_page_asked_again_with_another_query_answers_that_query()
+    {
+        const string page = "query KeptSearch($q: String!) { searchArticles(query: $q, first: 5) { totalCount nodes { article { slug } score snippet } } }";
+        var client = api.CreateGraphQLClient();
+
+        foreach (var text in new[] { "lighthouse", "fish", "lighthouse", "no-such-word-anywhere" })
+        {
+            var asVariable = await client.PostAsync(page, new { q = text });
+            var asLiteral = await client.PostAsync($$"""{ searchArticles(query: "{{text}}", first: 5) { totalCount nodes { article { slug } score snippet } } }""");
+
+            Assert.Null(asVariable.Errors);
+            Assert.True(JsonNode.DeepEquals(asLiteral.Body, asVariable.Body), $"{text}: {asVariable.Body.ToJsonString()}");
+        }
+    }
+
+    [Fact]
+    public async Task A_search_page_whose_variables_change_its_selection_is_built_for_each_request()
+    {
+        const string page = "query SearchWithSnippets($q: String!, $snippets: Boolean!) { searchArticles(query: $q) { nodes { score snippet @include(if: $snippets) } } }";
+        var client = api.CreateGraphQLClient();
+
+        var with = await client.QueryAsync(page, new { q = "lighthouse", snippets = true });
+        var without = await client.QueryAsync(page, new { q = "lighthouse", snippets = false });
+
+        Assert.NotNull(with["searchArticles"]!["nodes"]![0]!["snippet"]);
+        Assert.False(without["searchArticles"]!["nodes"]![0]!.AsObject().ContainsKey("snippet"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task A_repeated_search_page_sent_a_query_the_field_refuses_gets_the_fields_error(string text)
+    {
+        const string page = "query RefusedSearch($q: String!) { searchArticles(query: $q) { nodes { score } } }";
+        var client = api.CreateGraphQLClient();
+        await client.QueryAsync(page, new { q = "lighthouse" });
+        await client.QueryAsync(page, new { q = "fish" });
+
+        var refused = await client.PostAsync(page, new { q = text });
+
+        Assert.Equal("SEARCH_QUERY_EMPTY", refused.FirstErrorCode);
+    }
+
+    [Fact]
+    public async Task A_repeated_search_page_sent_a_query_too_long_gets_the_fields_error()
+    {
+        const string page = "query TooLongSearch($q: String!) { searchArticles(query: $q) { nodes { score } } }";
+        var client = api.CreateGraphQLClient();
+        await client.QueryAsync(page, new { q = "lighthouse" });
+        await client.QueryAsync(page, new { q = "fish" });
+
+        var refused = await client.PostAsync(page, new { q = new string('x', 201) });
+
+        Assert.Equal("SEARCH_QUERY_TOO_LONG", refused.FirstErrorCode);
+    }
 }
