@@ -44,6 +44,8 @@ public sealed class WebhookDeliveryTests(WebhookApi api) : IClassFixture<Webhook
         Assert.Throws<StandardWebhooks.Diagnostics.WebhookVerificationException>(() =>
             new StandardWebhook("whsec_" + Convert.ToBase64String(new byte[32])).Verify(received.Body, received.Headers));
 
+        // The receiver has the message before the worker has recorded the answer it got.
+        await api.SettledDeliveriesAsync(1);
         var delivery = (await admin.QueryAsync("""
             query ($id: ID!) { webhookDeliveries(webhookId: $id) { totalCount nodes { event status attempts lastResponseCode messageId } } }
             """, new { id = webhookId }))["webhookDeliveries"]!;
