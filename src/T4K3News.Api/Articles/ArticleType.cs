@@ -33,6 +33,7 @@ public sealed class ArticleType : AutoRegisteringObjectGraphType<Article>
             .Resolve(c => Loaders(c).Related.Load(c.Source.Id));
         Authors.ArticleCreditFields.Register(this);
         ArticleRevisionFields.Register(this);
+        Previews.ArticlePreviewLinkFields.Register(this);
         Syndication.ArticleLinkFields.Register(this);
         Search.SimilarArticleFields.Register(this);
     }

@@ -54,6 +54,18 @@ public static class PreviewMutations
     private static PreviewLinks Links(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<PreviewLinks>();
 }
 
+public static class ArticlePreviewLinkFields
+{
+    public static void Register(ObjectGraphType<Content.Articles.Article> article) =>
+        article.Field<NonNullGraphType<ListGraphType<NonNullGraphType<PreviewLinkType>>>>("previewLinks")
+            .Description("The article's live preview links (not expired, not revoked), newest first, so that an editor can see who may read the draft and revoke a link; their tokens are never shown again (editors only).")
+            .ResolveAsync(async context =>
+            {
+                context.RequireRole(Roles.Editor);
+                return await context.RequestServices!.GetRequiredService<PreviewLinks>().LiveOfAsync(context.Source.Id, context.CancellationToken);
+            });
+}
+
 public sealed record CreatePreviewLinkInput
 {
     public string ArticleId { get; init; } = "";

@@ -89,6 +89,18 @@ public sealed class PreviewLinks(IDbContextFactory<ContentDbContext> databases, 
         return link is not null && link.IsLive(clock.GetUtcNow().UtcDateTime) ? link : null;
     }
 
+    /// <summary>The article's live links, newest first (at most <see cref="PreviewOptions.MaxLinksPerArticle"/> can be live).</summary>
+    public async Task<List<PreviewLink>> LiveOfAsync(int articleId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.PreviewLinks.AsNoTracking()
+            .Where(l => l.ArticleId == articleId && l.RevokedAt == null && l.ExpiresAt > now)
+            .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
+            .Take(Settings.MaxLinksPerArticle)
+            .ToListAsync(cancellationToken);
+    }
+
     /// <summary>Revokes a live link; it stops working at once (every request looks its token up).</summary>
     public async Task<EditResult<PreviewLink>> RevokeAsync(int id, CancellationToken cancellationToken)
     {

@@ -237,6 +237,30 @@ public sealed class PreviewLinkTests(PreviewApi api) : IClassFixture<PreviewApi>
         Assert.Contains("403", refused.Message);
     }
 
+    [Fact]
+    public async Task An_editor_sees_an_articles_live_links_newest_first_and_nobody_else_sees_any()
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+        var draft = await DraftAsync(editor, "Harbour deal: the draft");
+        var (kept, keptId) = await LinkWithIdAsync(editor, draft.Id);
+        var (_, revokedId) = await LinkWithIdAsync(editor, draft.Id);
+        await editor.QueryAsync("mutation ($id: ID!) { revokePreviewLink(input: { id: $id }) { errors { __typename } } }", new { id = revokedId });
+        api.Clock.Advance(TimeSpan.FromMinutes(1));
+        var (_, newestId) = await LinkWithIdAsync(editor, draft.Id, expiresInHours: 2);
+        var links = $$"""{ node(id: "{{draft.Id}}") { ... on Article { previewLinks { id expiresAt revokedAt } } } }""";
+        var published = await PublishedAsync(editor, "Harbour deal: out");
+
+        var listed = (await editor.QueryAsync(links))["node"]!["previewLinks"]!.AsArray();
+        var byPreviewer = await Previewing(kept).PostAsync(links);
+        var byReader = await api.CreateGraphQLClient().PostAsync($$"""{ article(slug: "{{published.Slug}}") { previewLinks { id } } }""");
+
+        Assert.Equal([newestId, keptId], listed.Select(l => l!["id"].Text()));
+        Assert.All(listed, l => Assert.Null(l!["revokedAt"]));
+        Assert.Equal("AUTH_NOT_AUTHENTICATED", byPreviewer.FirstErrorCode);
+        Assert.Equal("AUTH_NOT_AUTHENTICATED", byReader.FirstErrorCode);
+        Assert.DoesNotContain(kept, (await editor.PostAsync(links)).Body.ToJsonString(), StringComparison.Ordinal);
+    }
+
     private GraphQLClient Previewing(string token)
     {
         var client = api.CreateGraphQLClient();
