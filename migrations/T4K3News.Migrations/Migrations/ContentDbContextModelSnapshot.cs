@@ -646,6 +646,13 @@ namespace T4K3News.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<string>("PreviousSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("PreviousSecretExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Secret")
                         .IsRequired()
                         .HasMaxLength(100)

@@ -80,7 +80,8 @@ public sealed class WebhookDeliveryWorker(
             WHERE w."Id" = d."WebhookId" AND d."Id" IN (
                 SELECT "Id" FROM "WebhookDeliveries" WHERE "Status" = 'Pending' AND "NextAttemptAt" <= {now}
                 ORDER BY "NextAttemptAt", "Id" LIMIT {Batch} FOR UPDATE SKIP LOCKED)
-            RETURNING d."Id", d."MessageId", d."Payload", d."Attempts", w."Url", w."Secret"
+            RETURNING d."Id", d."MessageId", d."Payload", d."Attempts", w."Url", w."Secret",
+                CASE WHEN w."PreviousSecretExpiresAt" > {now} THEN w."PreviousSecret" END AS "PreviousSecret"
             """).ToListAsync(cancellationToken);
     }
 
@@ -98,7 +99,11 @@ public sealed class WebhookDeliveryWorker(
             };
             request.Headers.Add("webhook-id", delivery.MessageId);
             request.Headers.Add("webhook-timestamp", timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-            request.Headers.Add("webhook-signature", new StandardWebhook(delivery.Secret).Sign(delivery.MessageId, timestamp, delivery.Payload));
+            // During a secret's rotation both sign, space-separated as Standard Webhooks allows: a receiver with either accepts.
+            var signature = new StandardWebhook(delivery.Secret).Sign(delivery.MessageId, timestamp, delivery.Payload);
+            if (delivery.PreviousSecret is { } previous)
+                signature += " " + new StandardWebhook(previous).Sign(delivery.MessageId, timestamp, delivery.Payload);
+            request.Headers.Add("webhook-signature", signature);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             timeout.CancelAfter(settings.Timeout);
             // Only the status line and headers are read: a receiver's body, however large, is never downloaded.
@@ -161,7 +166,7 @@ public sealed class WebhookDeliveryWorker(
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
 
-    private sealed record ClaimedDelivery(long Id, string MessageId, string Payload, int Attempts, string Url, string Secret);
+    private sealed record ClaimedDelivery(long Id, string MessageId, string Payload, int Attempts, string Url, string Secret, string? PreviousSecret);
 }
 
 /// <summary>

@@ -11,6 +11,13 @@ using T4K3News.Content.Webhooks;
 
 namespace T4K3News.Api.Webhooks;
 
+/// <summary>How long an old signing secret may keep signing beside a new one after <c>rotateWebhookSecret</c>.</summary>
+public static class WebhookSecrets
+{
+    public const int DefaultOverlapHours = 24;
+    public const int MaxOverlapHours = 168;
+}
+
 /// <summary>Managing webhooks and redelivering (admins only), in the mutation conventions.</summary>
 public static class WebhookMutations
 {
@@ -38,7 +45,7 @@ public static class WebhookMutations
                     await db.Database.ExecuteSqlAsync($"LOCK TABLE \"Webhooks\" IN SHARE ROW EXCLUSIVE MODE", context.CancellationToken);
                     if (await db.Webhooks.CountAsync(context.CancellationToken) >= settings.MaxWebhooks)
                         return EditResult<CreatedWebhook>.Failure(new WebhookLimitError(settings.MaxWebhooks));
-                    var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(SecretBytes));
+                    var secret = NewSecret();
                     var webhook = new Webhook
                     {
                         Url = input.Url.Trim(),
@@ -84,6 +91,35 @@ public static class WebhookMutations
                     webhook.UpdatedAt = now;
                     await db.SaveChangesAsync(context.CancellationToken);
                     return EditResult<Webhook>.Success(webhook);
+                });
+            });
+
+        mutation.Field<NonNullGraphType<RotateWebhookSecretPayloadType>>("rotateWebhookSecret")
+            .Description("Gives a webhook a new signing secret, shown only in the payload; the old one keeps signing beside it for previousSecretHours (admins only).")
+            .Argument<NonNullGraphType<RotateWebhookSecretInputType>>("input")
+            .ResolveAsync(async context =>
+            {
+                var input = context.GetArgument<RotateWebhookSecretInput>("input");
+                return await context.RunAsync(Roles.Admin, input.Id, async _ =>
+                {
+                    if (!MutationRunner.TryDecodeId(input.Id, WebhookType.TypeName, out var id))
+                        return EditResult<CreatedWebhook>.Failure(MutationRunner.UnknownId(input.Id, "webhook"));
+                    if (input.PreviousSecretHours is < 0 or > WebhookSecrets.MaxOverlapHours)
+                        return EditResult<CreatedWebhook>.Failure(new ValidationError("previousSecretHours",
+                            $"The old secret may keep signing for 0 to {WebhookSecrets.MaxOverlapHours} hours."));
+                    var (_, now) = Settings(context);
+                    await using var db = await Databases(context).CreateDbContextAsync(context.CancellationToken);
+                    var webhook = await db.Webhooks.SingleOrDefaultAsync(w => w.Id == id, context.CancellationToken);
+                    if (webhook is null)
+                        return EditResult<CreatedWebhook>.Failure(MutationRunner.UnknownId(input.Id, "webhook"));
+                    var secret = NewSecret();
+                    // Rotating again within an overlap ends the older overlap: only the secret just replaced keeps signing.
+                    webhook.PreviousSecret = input.PreviousSecretHours == 0 ? null : webhook.Secret;
+                    webhook.PreviousSecretExpiresAt = input.PreviousSecretHours == 0 ? null : now.AddHours(input.PreviousSecretHours);
+                    webhook.Secret = secret;
+                    webhook.UpdatedAt = now;
+                    await db.SaveChangesAsync(context.CancellationToken);
+                    return EditResult<CreatedWebhook>.Success(new CreatedWebhook(webhook, secret));
                 });
             });
 
@@ -135,6 +171,8 @@ public static class WebhookMutations
                 });
             });
     }
+
+    private static string NewSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(SecretBytes));
 
     private static async Task<List<EditError>> ValidateAsync(
         string url, List<WebhookEvent> events, string? description, WebhookOptions settings, CancellationToken cancellationToken, bool checkAddress = true)

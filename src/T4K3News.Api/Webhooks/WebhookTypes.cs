@@ -29,7 +29,7 @@ public sealed class WebhookType : AutoRegisteringObjectGraphType<Webhook>
 {
     public const string TypeName = "Webhook";
 
-    public WebhookType() : base(w => w.Id, w => w.Secret, w => w.Events)
+    public WebhookType() : base(w => w.Id, w => w.Secret, w => w.PreviousSecret, w => w.Events)
     {
         this.ImplementNode(TypeName, w => w.Id);
         Description = "An endpoint told about the events it subscribed to (admins only). Its secret is shown once, by createWebhook.";
@@ -99,6 +99,12 @@ public sealed record DeleteWebhookInput
     public string Id { get; init; } = "";
 }
 
+public sealed record RotateWebhookSecretInput
+{
+    public string Id { get; init; } = "";
+    public int PreviousSecretHours { get; init; } = WebhookSecrets.DefaultOverlapHours;
+}
+
 public sealed record RedeliverWebhookInput
 {
     public string DeliveryId { get; init; } = "";
@@ -136,6 +142,17 @@ public sealed class DeleteWebhookInputType : InputObjectGraphType<DeleteWebhookI
     }
 }
 
+public sealed class RotateWebhookSecretInputType : InputObjectGraphType<RotateWebhookSecretInput>
+{
+    public RotateWebhookSecretInputType()
+    {
+        Name = "RotateWebhookSecretInput";
+        Field<NonNullGraphType<IdGraphType>>("id");
+        Field<IntGraphType>("previousSecretHours").DefaultValue(WebhookSecrets.DefaultOverlapHours)
+            .Description($"How long deliveries stay signed with the old secret too, so the receiver can switch without refusing one: 0 (not at all) to {WebhookSecrets.MaxOverlapHours}.");
+    }
+}
+
 public sealed class RedeliverWebhookInputType : InputObjectGraphType<RedeliverWebhookInput>
 {
     public RedeliverWebhookInputType()
@@ -150,6 +167,8 @@ public sealed class CreateWebhookErrorType() : ErrorUnionType("CreateWebhookErro
 public sealed class UpdateWebhookErrorType() : ErrorUnionType("UpdateWebhookError", typeof(ValidationErrorType), typeof(NotFoundErrorType));
 
 public sealed class DeleteWebhookErrorType() : ErrorUnionType("DeleteWebhookError", typeof(NotFoundErrorType));
+
+public sealed class RotateWebhookSecretErrorType() : ErrorUnionType("RotateWebhookSecretError", typeof(ValidationErrorType), typeof(NotFoundErrorType));
 
 public sealed class RedeliverWebhookErrorType() : ErrorUnionType("RedeliverWebhookError", typeof(NotFoundErrorType));
 
@@ -166,6 +185,19 @@ public sealed class CreateWebhookPayloadType : ObjectGraphType<MutationPayload<C
             .Description("The signing secret (whsec_...), for verifying the webhook-signature header. It cannot be shown again.")
             .Resolve(c => c.Source.Value?.Secret);
         Field<ListGraphType<NonNullGraphType<CreateWebhookErrorType>>>("errors").Resolve(c => c.Source.Errors);
+    }
+}
+
+public sealed class RotateWebhookSecretPayloadType : ObjectGraphType<MutationPayload<CreatedWebhook>>
+{
+    public RotateWebhookSecretPayloadType()
+    {
+        Name = "RotateWebhookSecretPayload";
+        Field<WebhookType>("webhook").Resolve(c => c.Source.Value?.Webhook);
+        Field<StringGraphType>("secret")
+            .Description("The new signing secret (whsec_...). It cannot be shown again.")
+            .Resolve(c => c.Source.Value?.Secret);
+        Field<ListGraphType<NonNullGraphType<RotateWebhookSecretErrorType>>>("errors").Resolve(c => c.Source.Errors);
     }
 }
 

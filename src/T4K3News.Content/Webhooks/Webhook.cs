@@ -53,6 +53,15 @@ public sealed class Webhook
     [MaxLength(WebhookLimits.Secret)]
     public string Secret { get; set; } = "";
 
+    /// <summary>
+    /// The secret before the last rotation: deliveries are signed with it beside <see cref="Secret"/> until
+    /// <see cref="PreviousSecretExpiresAt"/>, so that a receiver can switch to the new one without refusing a delivery.
+    /// </summary>
+    [MaxLength(WebhookLimits.Secret)]
+    public string? PreviousSecret { get; set; }
+
+    public DateTime? PreviousSecretExpiresAt { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

@@ -56,6 +56,43 @@ public sealed class WebhookDeliveryTests(WebhookApi api) : IClassFixture<Webhook
     }
 
     [Fact]
+    public async Task A_rotated_secret_signs_beside_the_old_one_for_the_overlap_and_alone_after_it()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await AdminAsync(api);
+        var (webhookId, oldSecret) = await CreateWebhookAsync(admin, receiver.Url, "TAG_CHANGED");
+        const string Rotate = """
+            mutation ($input: RotateWebhookSecretInput!) {
+              rotateWebhookSecret(input: $input) { secret webhook { previousSecretExpiresAt } errors { __typename ... on ValidationError { path } } }
+            }
+            """;
+
+        var rotated = (await admin.QueryAsync(Rotate, new { input = new { id = webhookId, previousSecretHours = 2 } }))["rotateWebhookSecret"]!;
+        var newSecret = rotated["secret"].Text()!;
+        await admin.QueryAsync("""mutation { createTag(input: { name: "Ferries" }) { tag { id } } }""");
+        var during = (await receiver.WaitForAsync(1))[0];
+        api.Clock.Advance(TimeSpan.FromHours(3));
+        await admin.QueryAsync("""mutation { createTag(input: { name: "Canals" }) { tag { id } } }""");
+        var after = (await receiver.WaitForAsync(2))[1];
+
+        Assert.StartsWith("whsec_", newSecret);
+        Assert.NotEqual(oldSecret, newSecret);
+        Assert.NotNull(rotated["webhook"]!["previousSecretExpiresAt"]);
+        new StandardWebhook(newSecret).Verify(during.Body, during.Headers); // the new secret's signature comes first
+        Assert.True(during.IsSignedWith(oldSecret));
+        Assert.True(after.IsSignedWith(newSecret));
+        Assert.False(after.IsSignedWith(oldSecret));
+
+        var tooLong = (await admin.QueryAsync(Rotate, new { input = new { id = webhookId, previousSecretHours = 169 } }))["rotateWebhookSecret"]!;
+        var notAdmin = await (await api.CreateClientWithRoleAsync(TokenRole.Editor)).PostAsync(Rotate, new { input = new { id = webhookId } });
+        var unreadable = await admin.PostAsync($$"""{ node(id: "{{webhookId}}") { ... on Webhook { previousSecret } } }""");
+        Assert.Equal(("ValidationError", "previousSecretHours"), (tooLong["errors"]![0]!["__typename"].Text(), tooLong["errors"]![0]!["path"].Text()));
+        Assert.Null(tooLong["secret"]);
+        Assert.Equal("AUTH_NOT_AUTHORIZED", notAdmin.FirstErrorCode);
+        Assert.NotNull(unreadable.Errors);
+    }
+
+    [Fact]
     public async Task Each_change_is_told_as_its_event_and_only_to_the_webhooks_subscribed_to_it()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -14,6 +14,19 @@ public sealed record ReceivedWebhook(string Body, IHeaderDictionary Headers)
     public string Id => Headers["webhook-id"].ToString();
 
     public System.Text.Json.Nodes.JsonNode Json => System.Text.Json.Nodes.JsonNode.Parse(Body)!;
+
+    /// <summary>
+    /// Whether any of the header's space-separated signatures is this secret's HMAC of "id.timestamp.body", as the
+    /// Standard Webhooks spec has receivers check (the StandardWebhooks package's Verify looks at the first one only,
+    /// and at the timestamp against the real clock, which the tests move).
+    /// </summary>
+    public bool IsSignedWith(string secret)
+    {
+        var key = Convert.FromBase64String(secret["whsec_".Length..]);
+        var signed = System.Text.Encoding.UTF8.GetBytes($"{Headers["webhook-id"]}.{Headers["webhook-timestamp"]}.{Body}");
+        var expected = "v1," + Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(key, signed));
+        return Headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(expected);
+    }
 }
 
 /// <summary>A webhook receiver on a loopback port of its own (real Kestrel), answering with the status the test chooses.</summary>
