@@ -110,7 +110,8 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     public static async Task<LocalPostgresCluster> StartThrowawayAsync(IReadOnlyList<string> serverSettings, CancellationToken cancellationToken)
     {
         var bin = FindBinDirectory() ?? throw new InvalidOperationException(MissingBinariesMessage);
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"t4k3news-pg-{Guid.NewGuid():N}");
+        DeleteAbandonedThrowaways(Path.GetTempPath(), DateTime.UtcNow);
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"{ThrowawayPrefix}{Guid.NewGuid():N}");
         var cluster = new LocalPostgresCluster(bin, dataDirectory, throwaway: true, FreePort(), NewPassword(), serverSettings);
         try
         {
@@ -122,6 +123,48 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         {
             await cluster.DisposeAsync();
             throw;
+        }
+    }
+
+    private const string ThrowawayPrefix = "t4k3news-pg-";
+
+    /// <summary>How old a throwaway folder with no server running in it must be before it counts as abandoned.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// Deletes throwaway clusters' folders that their runs never got to delete (a test host killed before its exit
+    /// handler finished leaves one of 45 MB or more each time): those older than <see cref="AbandonedAfter"/> with no
+    /// server running in them. A folder being set up is new, and a running cluster's has its postmaster's pid.
+    /// </summary>
+    public static void DeleteAbandonedThrowaways(string parent, DateTime now)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(parent, ThrowawayPrefix + "*"))
+        {
+            try
+            {
+                if (now - Directory.GetLastWriteTimeUtc(folder) >= AbandonedAfter && !ServerRunsIn(folder))
+                    Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Someone else's, or in use: it stays.
+            }
+        }
+    }
+
+    private static bool ServerRunsIn(string folder)
+    {
+        var pidFile = Path.Combine(folder, "postmaster.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid))
+            return false;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 
