@@ -719,8 +719,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
                 ("eq", _) => Known($"{column} = {Parameter(Stored(value)!)}"),
                 ("neq", _) => $"NOT {Known($"{column} = {Parameter(Stored(value)!)}")}",
                 (_, null) => null,
-                ("in", IEnumerable list) => Known($"{column} = ANY({Array(list)})"),
-                ("nin", IEnumerable list) => $"NOT {Known($"{column} = ANY({Array(list)})")}",
+                ("in" or "nin", IEnumerable list) when InList(list) is { } inList => operation == "in" ? inList : $"NOT {inList}",
                 ("contains" or "ncontains", string text) when kind == FilterFieldKind.String => Known($"strpos({column}, {Parameter(text)}) > 0"),
                 ("startsWith" or "nstartsWith", string text) when kind == FilterFieldKind.String => Known($"starts_with({column}, {Parameter(text)})"),
                 ("endsWith" or "nendsWith", string text) when kind == FilterFieldKind.String => EndsWith(Parameter(text)),
@@ -743,14 +742,34 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         // and estimates; on one that can, unknown counts as false, as in C#.
         string Known(string comparison) => nullable ? $"coalesce({comparison}, FALSE)" : comparison;
 
-        string Array(IEnumerable items) =>
-            Parameter(items.Cast<object?>().Select(item => item is DateTime time ? (object?)ToUtc(time) : Stored(item)).ToArray() switch
+        // Whether the column's value is in the list, as C#'s Contains (the resolvers' translation) says: an empty list
+        // holds nothing, and a null in it matches a null value. Null (decline) for items of a type it does not know.
+        string? InList(IEnumerable list)
+        {
+            var items = list.Cast<object?>().Select(item => item is DateTime time ? (object?)ToUtc(time) : Stored(item)).ToArray();
+            var values = items.OfType<object>().ToArray();
+            object? array = values switch
             {
-                var values when values.All(v => v is string or null) => values.Select(v => (string?)v).ToArray(),
-                var values when values.All(v => v is DateTime) => values.Cast<DateTime>().ToArray(),
-                var values when values.All(v => v is int) => values.Cast<int>().ToArray(),
-                var values => (object)values,
-            });
+                [] => null,
+                _ when values.All(v => v is string) => values.Cast<string>().ToArray(),
+                _ when values.All(v => v is DateTime) => values.Cast<DateTime>().ToArray(),
+                _ when values.All(v => v is int) => values.Cast<int>().ToArray(),
+                _ => values,
+            };
+            if (array is object[])
+                return null;
+            var parts = new List<string>();
+            if (array is not null)
+                parts.Add(Known($"{column} = ANY({Parameter(array)})"));
+            if (values.Length < items.Length)
+                parts.Add($"{column} IS NULL");
+            return parts.Count switch
+            {
+                0 => "FALSE",
+                1 => parts[0],
+                _ => $"({string.Join(" OR ", parts)})",
+            };
+        }
     }
 
     /// <summary>Enums as the database stores them (their names).</summary>
