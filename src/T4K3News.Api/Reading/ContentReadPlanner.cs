@@ -197,7 +197,8 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
             Arguments.All(a => planning.Argument(field, definition, a.Argument) is { } value && value.GetType() == Parameters[a.Index].GetType());
     }
 
-    private sealed class SameField : IEqualityComparer<(GraphQLField Field, bool Editor)>
+    /// <summary>Kept plans are per parsed field (the executor keeps each document parsed once) and role.</summary>
+    internal sealed class SameField : IEqualityComparer<(GraphQLField Field, bool Editor)>
     {
         public bool Equals((GraphQLField Field, bool Editor) x, (GraphQLField Field, bool Editor) y) => ReferenceEquals(x.Field, y.Field) && x.Editor == y.Editor;
 
@@ -756,7 +757,8 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
                 _ when values.All(v => v is int) => values.Cast<int>().ToArray(),
                 _ => values,
             };
-            if (array is object[])
+            // Not "is object[]": a string[] is one too (array covariance).
+            if (ReferenceEquals(array, values))
                 return null;
             var parts = new List<string>();
             if (array is not null)

@@ -79,7 +79,7 @@ public sealed class SearchPlanner(IOptions<SearchOptions> options, Reading.Conte
                 kept[(field, editor)] = statement = Build(services, json);
             }
 
-            return Run(statement, text, window, editor ? null : variables => Again(statement, field, window, variables));
+            return Run(statement, text, window, editor ? null : variables => Again(statement, field, window, text, variables));
         }
 
         var databases = services.GetRequiredService<IDbContextFactory<ContentDbContext>>();
@@ -104,7 +104,7 @@ public sealed class SearchPlanner(IOptions<SearchOptions> options, Reading.Conte
     }
 
     private const int MaxKeptStatements = 1_000;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(GraphQLField Field, bool Editor), KeptStatement> kept = new(new SameField());
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(GraphQLField Field, bool Editor), KeptStatement> kept = new(new Reading.ContentReadPlanner.SameField());
 
     /// <summary>A search page's statement with its parameters, the visibility's time among them (none for editors).</summary>
     private sealed record KeptStatement(string Sql, NpgsqlParameter[] Parameters);
@@ -138,25 +138,15 @@ public sealed class SearchPlanner(IOptions<SearchOptions> options, Reading.Conte
     }
 
     /// <summary>The kept page for a reader's later request: its query text from the request's variable, refused as the field refuses it.</summary>
-    private PlannedField? Again(KeptStatement statement, GraphQLField field, PageWindow window, IReadOnlyDictionary<string, string> variables)
+    private PlannedField? Again(KeptStatement statement, GraphQLField field, PageWindow window, string planned, IReadOnlyDictionary<string, string> variables)
     {
-        var query = field.Arguments?.Items.FirstOrDefault(a => a.Name.StringValue == "query")?.Value;
-        var text = query switch
-        {
-            GraphQLVariable variable => variables.GetValueOrDefault(variable.Name.StringValue),
-            GraphQLStringValue literal => literal.Value.ToString(),
-            _ => null,
-        };
+        // A text written in the document is the one the statement was planned with.
+        var text = field.Arguments?.Items.FirstOrDefault(a => a.Name.StringValue == "query")?.Value is GraphQLVariable variable
+            ? variables.GetValueOrDefault(variable.Name.StringValue)
+            : planned;
         if (text is null || string.IsNullOrWhiteSpace(text) || text.Length > options.Value.MaxQueryLength)
             return null;
-        return Run(statement, text, window, variables => Again(statement, field, window, variables));
-    }
-
-    private sealed class SameField : IEqualityComparer<(GraphQLField Field, bool Editor)>
-    {
-        public bool Equals((GraphQLField Field, bool Editor) x, (GraphQLField Field, bool Editor) y) => ReferenceEquals(x.Field, y.Field) && x.Editor == y.Editor;
-
-        public int GetHashCode((GraphQLField Field, bool Editor) key) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Field), key.Editor);
+        return Run(statement, text, window, again => Again(statement, field, window, planned, again));
     }
 
     private static string? Nodes(SelectionPlanning planning, GraphQLField nodes, FieldType definition)
