@@ -15,7 +15,7 @@ public static class ArticleMutations
 {
     public static void Register(ObjectGraphType mutation)
     {
-        mutation.Field<NonNullGraphType<CreateArticlePayloadType>>("createArticle")
+        mutation.Field<CreateArticlePayloadType>("createArticle")
             .Description("Creates a draft. Tags and related articles are given by id.")
             .Argument<NonNullGraphType<CreateArticleInputType>>("input")
             .ResolveAsync(async context =>
@@ -34,7 +34,7 @@ public static class ArticleMutations
                 });
             });
 
-        mutation.Field<NonNullGraphType<UpdateArticlePayloadType>>("updateArticle")
+        mutation.Field<UpdateArticlePayloadType>("updateArticle")
             .Description("Changes only the fields given; lists (takeaways, quotes, highlights, callouts, tags, related articles, bylines) are replaced whole when given, which is also how they are reordered. An empty string clears an optional text.")
             .Argument<NonNullGraphType<UpdateArticleInputType>>("input")
             .ResolveAsync(async context =>
@@ -54,7 +54,7 @@ public static class ArticleMutations
                 });
             });
 
-        mutation.Field<NonNullGraphType<PublishArticlePayloadType>>("publishArticle")
+        mutation.Field<PublishArticlePayloadType>("publishArticle")
             .Description("Publishes now, or at a future time: a scheduled article becomes visible by itself when its time comes.")
             .Argument<NonNullGraphType<PublishArticleInputType>>("input")
             .ResolveAsync(async context =>
@@ -73,7 +73,7 @@ public static class ArticleMutations
         RegisterStep<DeleteArticlePayloadType, DeleteArticleInputType>(mutation, "deleteArticle", "Deletes an article and its revisions permanently (admins only).", Roles.Admin,
             (editor, id, input, actor, ct) => editor.DeleteAsync(id, input.ExpectedVersion, actor, ct));
 
-        mutation.Field<NonNullGraphType<RestoreArticleRevisionPayloadType>>("restoreArticleRevision")
+        mutation.Field<RestoreArticleRevisionPayloadType>("restoreArticleRevision")
             .Description("Brings back a revision's content, slug, tags and related articles as a new revision; the workflow status stays as it is.")
             .Argument<NonNullGraphType<RestoreArticleRevisionInputType>>("input")
             .ResolveAsync(async context =>
@@ -91,7 +91,7 @@ public static class ArticleMutations
         Func<ArticleEditor, int, ArticleStepInput, string, CancellationToken, Task<EditResult<Article>>> step)
         where TPayloadType : IGraphType
         where TInputType : IGraphType =>
-        mutation.Field<NonNullGraphType<TPayloadType>>(name)
+        mutation.Field<TPayloadType>(name)
             .Description(description)
             .Argument<NonNullGraphType<TInputType>>("input")
             .ResolveAsync(async context =>

@@ -11,7 +11,7 @@ namespace T4K3News.Api.Auth;
 public static class TokenMutations
 {
     public static void RegisterQueries(ObjectGraphType query) =>
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ApiTokenType>>>>("apiTokens")
+        query.Field<ListGraphType<NonNullGraphType<ApiTokenType>>>("apiTokens")
             .Description("Every API token by name, without secrets (admins only).")
             .ResolveAsync(async context =>
             {
@@ -21,7 +21,7 @@ public static class TokenMutations
 
     public static void Register(ObjectGraphType mutation)
     {
-        mutation.Field<NonNullGraphType<CreateApiTokenPayloadType>>("createApiToken")
+        mutation.Field<CreateApiTokenPayloadType>("createApiToken")
             .Description("Issues a token; its secret is in the payload, shown only this once (admins only).")
             .Argument<NonNullGraphType<CreateApiTokenInputType>>("input")
             .ResolveAsync(async context =>
@@ -44,7 +44,7 @@ public static class TokenMutations
                 });
             });
 
-        mutation.Field<NonNullGraphType<RevokeApiTokenPayloadType>>("revokeApiToken")
+        mutation.Field<RevokeApiTokenPayloadType>("revokeApiToken")
             .Description("Revokes a token by name; it stops working at once (admins only).")
             .Argument<NonNullGraphType<RevokeApiTokenInputType>>("input")
             .ResolveAsync(async context =>

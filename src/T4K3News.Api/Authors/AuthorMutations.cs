@@ -11,7 +11,7 @@ public static class AuthorMutations
 {
     public static void Register(ObjectGraphType mutation)
     {
-        mutation.Field<NonNullGraphType<CreateAuthorPayloadType>>("createAuthor")
+        mutation.Field<CreateAuthorPayloadType>("createAuthor")
             .Argument<NonNullGraphType<CreateAuthorInputType>>("input")
             .ResolveAsync(async context =>
             {
@@ -20,7 +20,7 @@ public static class AuthorMutations
                     _ => Editor(context).CreateAsync(new AuthorChanges(input.Name, input.Slug, input.Bio, input.Url), context.CancellationToken));
             });
 
-        mutation.Field<NonNullGraphType<UpdateAuthorPayloadType>>("updateAuthor")
+        mutation.Field<UpdateAuthorPayloadType>("updateAuthor")
             .Description("Changes only the fields given; an empty bio or url clears it. The author's bylines stay: this is not a write to their articles.")
             .Argument<NonNullGraphType<UpdateAuthorInputType>>("input")
             .ResolveAsync(async context =>
@@ -30,7 +30,7 @@ public static class AuthorMutations
                     Editor(context).UpdateAsync(id, new AuthorChanges(input.Name, input.Slug, input.Bio, input.Url), context.CancellationToken));
             });
 
-        mutation.Field<NonNullGraphType<DeleteAuthorPayloadType>>("deleteAuthor")
+        mutation.Field<DeleteAuthorPayloadType>("deleteAuthor")
             .Description("Deletes an author credited nowhere; with force: true also one still credited (each such article loses the byline, with a new version and revision).")
             .Argument<NonNullGraphType<DeleteAuthorInputType>>("input")
             .ResolveAsync(async context =>

@@ -12,7 +12,7 @@ namespace T4K3News.Api.Corrections;
 public static class CorrectionMutations
 {
     public static void Register(ObjectGraphType mutation) =>
-        mutation.Field<NonNullGraphType<AddCorrectionPayloadType>>("addCorrection")
+        mutation.Field<AddCorrectionPayloadType>("addCorrection")
             .Description($"Appends a correction, clarification or update to an article (at most {CorrectionLimits.PerArticle}): a new version with a revision, announced like any change; readers see it once the article is published.")
             .Argument<NonNullGraphType<AddCorrectionInputType>>("input")
             .ResolveAsync(async context =>

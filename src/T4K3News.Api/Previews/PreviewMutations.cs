@@ -16,7 +16,7 @@ public static class PreviewMutations
 {
     public static void Register(ObjectGraphType mutation)
     {
-        mutation.Field<NonNullGraphType<CreatePreviewLinkPayloadType>>("createPreviewLink")
+        mutation.Field<CreatePreviewLinkPayloadType>("createPreviewLink")
             .Description("A link that shows one article in any status to whoever has it, until it expires or is revoked; its token is in the payload, shown only this once (editors only).")
             .Argument<NonNullGraphType<CreatePreviewLinkInputType>>("input")
             .ResolveAsync(async context =>
@@ -28,7 +28,7 @@ public static class PreviewMutations
                         : Task.FromResult(EditResult<IssuedPreviewLink>.Failure(MutationRunner.UnknownId(input.ArticleId, ArticleType.TypeName))));
             });
 
-        mutation.Field<NonNullGraphType<RevokePreviewLinkPayloadType>>("revokePreviewLink")
+        mutation.Field<RevokePreviewLinkPayloadType>("revokePreviewLink")
             .Description("Revokes a preview link by its id; its token stops working at once (editors only).")
             .Argument<NonNullGraphType<RevokePreviewLinkInputType>>("input")
             .ResolveAsync(async context =>
@@ -57,7 +57,7 @@ public static class PreviewMutations
 public static class ArticlePreviewLinkFields
 {
     public static void Register(ObjectGraphType<Content.Articles.Article> article) =>
-        article.Field<NonNullGraphType<ListGraphType<NonNullGraphType<PreviewLinkType>>>>("previewLinks")
+        article.Field<ListGraphType<NonNullGraphType<PreviewLinkType>>>("previewLinks")
             .Description("The article's live preview links (not expired, not revoked), newest first, so that an editor can see who may read the draft and revoke a link; their tokens are never shown again (editors only).")
             .ResolveAsync(async context =>
             {

@@ -14,7 +14,7 @@ public sealed class SubscriptionType : ObjectGraphType
     public SubscriptionType()
     {
         Name = "Subscription";
-        Field<NonNullGraphType<ArticleChangeType>>("articleChanged")
+        Field<ArticleChangeType>("articleChanged")
             .Description("Every committed write to an article, from any server instance (editors only; over the WebSocket transport). With id, only that article's.")
             .Argument<IdGraphType>("id")
             .ResolveStreamAsync(async context =>

@@ -12,7 +12,7 @@ public static class TagMutations
 {
     public static void Register(ObjectGraphType mutation)
     {
-        mutation.Field<NonNullGraphType<CreateTagPayloadType>>("createTag")
+        mutation.Field<CreateTagPayloadType>("createTag")
             .Argument<NonNullGraphType<CreateTagInputType>>("input")
             .ResolveAsync(async context =>
             {
@@ -21,7 +21,7 @@ public static class TagMutations
                     _ => Editor(context).CreateAsync(input.Name, input.Slug, context.CancellationToken));
             });
 
-        mutation.Field<NonNullGraphType<RenameTagPayloadType>>("renameTag")
+        mutation.Field<RenameTagPayloadType>("renameTag")
             .Description("Renames a tag and/or changes its slug; the old slug keeps leading to it in tag(slug:).")
             .Argument<NonNullGraphType<RenameTagInputType>>("input")
             .ResolveAsync(async context =>
@@ -30,7 +30,7 @@ public static class TagMutations
                 return await OnTag(context, input.Id, Roles.Editor, (id, _) => Editor(context).RenameAsync(id, input.Name, input.Slug, context.CancellationToken));
             });
 
-        mutation.Field<NonNullGraphType<MergeTagsPayloadType>>("mergeTags")
+        mutation.Field<MergeTagsPayloadType>("mergeTags")
             .Description("Moves every article of the source tag to the target tag and removes the source; its slug then leads to the target. Each article whose tags change gets a new version and revision.")
             .Argument<NonNullGraphType<MergeTagsInputType>>("input")
             .ResolveAsync(async context =>
@@ -49,7 +49,7 @@ public static class TagMutations
                 });
             });
 
-        mutation.Field<NonNullGraphType<DeleteTagPayloadType>>("deleteTag")
+        mutation.Field<DeleteTagPayloadType>("deleteTag")
             .Description("Deletes an unused tag; with force: true also one still on articles (they lose it, each with a new version and revision).")
             .Argument<NonNullGraphType<DeleteTagInputType>>("input")
             .ResolveAsync(async context =>

@@ -26,7 +26,7 @@ public static class WebhookMutations
 
     public static void Register(ObjectGraphType mutation)
     {
-        mutation.Field<NonNullGraphType<CreateWebhookPayloadType>>("createWebhook")
+        mutation.Field<CreateWebhookPayloadType>("createWebhook")
             .Description("Adds a webhook; the payload's secret is the only time it is shown (admins only).")
             .Argument<NonNullGraphType<CreateWebhookInputType>>("input")
             .ResolveAsync(async context =>
@@ -62,7 +62,7 @@ public static class WebhookMutations
                 });
             });
 
-        mutation.Field<NonNullGraphType<UpdateWebhookPayloadType>>("updateWebhook")
+        mutation.Field<UpdateWebhookPayloadType>("updateWebhook")
             .Description("Changes a webhook's URL, events or description; what is not given stays (admins only).")
             .Argument<NonNullGraphType<UpdateWebhookInputType>>("input")
             .ResolveAsync(async context =>
@@ -94,7 +94,7 @@ public static class WebhookMutations
                 });
             });
 
-        mutation.Field<NonNullGraphType<RotateWebhookSecretPayloadType>>("rotateWebhookSecret")
+        mutation.Field<RotateWebhookSecretPayloadType>("rotateWebhookSecret")
             .Description("Gives a webhook a new signing secret, shown only in the payload; the old one keeps signing beside it for previousSecretHours (admins only).")
             .Argument<NonNullGraphType<RotateWebhookSecretInputType>>("input")
             .ResolveAsync(async context =>
@@ -123,7 +123,7 @@ public static class WebhookMutations
                 });
             });
 
-        mutation.Field<NonNullGraphType<DeleteWebhookPayloadType>>("deleteWebhook")
+        mutation.Field<DeleteWebhookPayloadType>("deleteWebhook")
             .Description("Deletes a webhook and its deliveries, sent or not (admins only).")
             .Argument<NonNullGraphType<DeleteWebhookInputType>>("input")
             .ResolveAsync(async context =>
@@ -143,7 +143,7 @@ public static class WebhookMutations
                 });
             });
 
-        mutation.Field<NonNullGraphType<RedeliverWebhookPayloadType>>("redeliverWebhook")
+        mutation.Field<RedeliverWebhookPayloadType>("redeliverWebhook")
             .Description("Sends a delivery again, whatever became of it, with a fresh series of attempts and the same webhook-id (admins only).")
             .Argument<NonNullGraphType<RedeliverWebhookInputType>>("input")
             .ResolveAsync(async context =>

@@ -12,7 +12,7 @@ public static class WebhookQueries
 {
     public static void Register(ObjectGraphType query)
     {
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<WebhookType>>>>("webhooks")
+        query.Field<ListGraphType<NonNullGraphType<WebhookType>>>("webhooks")
             .Description("Every webhook, oldest first, without secrets (admins only; there are at most Webhooks:MaxWebhooks).")
             .ResolveAsync(async context =>
             {
