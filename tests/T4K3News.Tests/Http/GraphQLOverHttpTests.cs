@@ -64,6 +64,7 @@ public sealed class GraphQLOverHttpTests(ContentApi api) : IClassFixture<Content
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotAcceptable, response.StatusCode);
+        Assert.Equal("NOT_ACCEPTABLE", await FirstErrorCode(response));
     }
 
     [Theory]
@@ -129,7 +130,8 @@ public sealed class GraphQLOverHttpTests(ContentApi api) : IClassFixture<Content
     {
         var response = await api.CreateGraphQLClient().PostAsync("query A { __typename } query B { __typename }", operationName: "C");
 
-        Assert.NotNull(response.FirstErrorCode);
+        Assert.Equal(200, response.Status);
+        Assert.Equal("INVALID_OPERATION_NAME", response.FirstErrorCode);
         Assert.Null(response.Data);
     }
 
@@ -138,7 +140,9 @@ public sealed class GraphQLOverHttpTests(ContentApi api) : IClassFixture<Content
     {
         var response = await api.CreateGraphQLClient().PostAsync("query ($slug: String!) { article(slug: $slug) { title } }", new { slug = new[] { 1, 2 } });
 
+        Assert.Equal(200, response.Status);
         Assert.Equal("INVALID_VALUE", response.FirstErrorCode);
+        Assert.Null(response.Data);
     }
 
     [Fact]
@@ -162,6 +166,7 @@ public sealed class GraphQLOverHttpTests(ContentApi api) : IClassFixture<Content
         using var response = await client.DeleteAsync("/graphql");
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("REQUEST_MALFORMED", await FirstErrorCode(response));
     }
 
     private static HttpRequestMessage JsonPost(string query) =>

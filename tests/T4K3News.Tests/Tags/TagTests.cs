@@ -80,16 +80,25 @@ public sealed class TagTests(NewsroomApi api) : IClassFixture<NewsroomApi>
     [Fact]
     public async Task Nodes_resolves_articles_and_tags_together_and_hidden_ones_as_null()
     {
+        var editor = await api.CreateClientWithRoleAsync(T4K3News.Content.Auth.TokenRole.Editor);
         var ids = await client.QueryAsync("""{ tag(slug: "world") { id } article(slug: "story-01") { id } }""");
-        var draftId = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("Article:61"));
+        var created = await editor.QueryAsync("""
+            mutation { createArticle(input: { title: "A draft behind an id", standfirst: "S", body: "B" }) { article { id status } } }
+            """);
+        var draftId = created["createArticle"]!["article"]!["id"].Text();
+        const string query = "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }";
+        var variables = new { ids = new[] { ids["tag"]!["id"].Text(), ids["article"]!["id"].Text(), draftId } };
 
-        var data = await client.QueryAsync("query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }",
-            new { ids = new[] { ids["tag"]!["id"].Text(), ids["article"]!["id"].Text(), draftId } });
+        var data = await client.QueryAsync(query, variables);
+        var byEditor = await editor.QueryAsync(query, variables);
 
+        Assert.Equal("DRAFT", created["createArticle"]!["article"]!["status"].Text());
         var nodes = data["nodes"]!.AsArray();
         Assert.Equal("Tag", nodes[0]!["__typename"].Text());
         Assert.Equal("Article", nodes[1]!["__typename"].Text());
         Assert.Null(nodes[2]);
+        Assert.Equal(["Tag", "Article", "Article"], byEditor["nodes"].Texts("__typename"));
+        Assert.Equal(draftId, byEditor["nodes"]![2]!["id"].Text());
     }
 
     [Theory]
@@ -99,6 +108,7 @@ public sealed class TagTests(NewsroomApi api) : IClassFixture<NewsroomApi>
     {
         var response = await client.PostAsync("query ($id: ID!) { node(id: $id) { id } }", new { id });
 
+        Assert.Equal(200, response.Status);
         Assert.Equal("INVALID_ID", response.FirstErrorCode);
     }
 }
