@@ -5,9 +5,11 @@ using Microsoft.Extensions.Options;
 namespace T4K3News.GraphQLServer;
 
 /// <summary>
-/// Bugs and outages reach clients as INTERNAL_SERVER_ERROR without exception details, except in Development. Outside it
-/// an error carries its one documented <c>code</c>, not GraphQL.NET's <c>codes</c> list, which adds codes made from the
-/// names of the .NET exceptions behind it (FORMAT, OVERFLOW for a variable that does not convert).
+/// Bugs and outages reach clients as INTERNAL_SERVER_ERROR with a generic message, their exception only in the log. An
+/// error carries its one documented <c>code</c>, not GraphQL.NET's <c>codes</c> list, which adds codes made from the names
+/// of the .NET exceptions behind it (FORMAT, OVERFLOW for a variable that does not convert). Development adds exactly two
+/// members to every error's extensions, and changes nothing else, so a front end sees the same codes there:
+/// <c>details</c> (the exception as text, with its stack trace) and GraphQL.NET's <c>codes</c>.
 /// </summary>
 public sealed class SafeErrorInfoProvider(IWebHostEnvironment environment)
     : ErrorInfoProvider(new ErrorInfoProviderOptions
@@ -17,15 +19,28 @@ public sealed class SafeErrorInfoProvider(IWebHostEnvironment environment)
         ExposeData = false,
     })
 {
+    private const string UnexpectedMessage = "An unexpected error occurred; it has been logged.";
+
     public override ErrorInfo GetInfo(ExecutionError executionError)
     {
         var info = base.GetInfo(executionError);
-        if (OwnCode(executionError) is { } code)
-            info.Extensions = new Dictionary<string, object?> { ["code"] = code };
-        if (executionError is UnhandledError && !environment.IsDevelopment())
+        var code = OwnCode(executionError);
+        if (code is null && executionError is UnhandledError)
         {
-            info.Message = "An unexpected error occurred; it has been logged.";
-            info.Extensions = new Dictionary<string, object?> { ["code"] = ErrorCodes.InternalError };
+            code = ErrorCodes.InternalError;
+            info.Message = UnexpectedMessage;
+        }
+
+        if (code is not null)
+        {
+            var extensions = new Dictionary<string, object?> { ["code"] = code };
+            foreach (var developmentOnly in (string[])["codes", "details"])
+            {
+                if (info.Extensions?.TryGetValue(developmentOnly, out var value) == true)
+                    extensions[developmentOnly] = value;
+            }
+
+            info.Extensions = extensions;
         }
 
         return info;
