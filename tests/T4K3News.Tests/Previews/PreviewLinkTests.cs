@@ -173,6 +173,34 @@ public sealed class PreviewLinkTests(PreviewApi api) : IClassFixture<PreviewApi>
     }
 
     [Fact]
+    public async Task Two_preview_tokens_are_refused_with_PREVIEW_TOKEN_INVALID_even_when_both_are_valid()
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+        var draft = await DraftAsync(editor, "Twice-linked draft");
+        var (first, second) = (await LinkAsync(editor, draft.Id), await LinkAsync(editor, draft.Id));
+        var query = $$"""{ article(slug: "{{draft.Slug}}") { title } }""";
+        Assert.Equal("Twice-linked draft", (await Previewing(first).QueryAsync(query))["article"]!["title"].Text());
+
+        foreach (var tokens in new[] { new[] { first, second }, [first, first], [first, "garbage"] })
+        {
+            foreach (var method in new[] { HttpMethod.Post, HttpMethod.Get })
+            {
+                using var request = method == HttpMethod.Post
+                    ? new HttpRequestMessage(method, "/graphql") { Content = JsonContent.Create(new { query }) }
+                    : new HttpRequestMessage(method, "/graphql?query=" + Uri.EscapeDataString(query));
+                Assert.True(request.Headers.TryAddWithoutValidation("X-Preview-Token", tokens));
+                using var response = await api.CreateClient().SendAsync(request);
+                var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+                Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+                Assert.Equal("PREVIEW_TOKEN_INVALID", body["errors"]![0]!["extensions"]!["code"].Text());
+                Assert.Null(body["data"]);
+                Assert.DoesNotContain("Twice-linked", body.ToJsonString(), StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Link_lifetimes_and_the_number_of_live_links_per_article_are_bounded()
     {
         var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
@@ -258,6 +286,7 @@ public sealed class PreviewLinkTests(PreviewApi api) : IClassFixture<PreviewApi>
         Assert.All(listed, l => Assert.Null(l!["revokedAt"]));
         Assert.Equal("AUTH_NOT_AUTHENTICATED", byPreviewer.FirstErrorCode);
         Assert.Equal("AUTH_NOT_AUTHENTICATED", byReader.FirstErrorCode);
+        Assert.Equal("""{"article":{"previewLinks":null}}""", byReader.Data!.ToJsonString());
         Assert.DoesNotContain(kept, (await editor.PostAsync(links)).Body.ToJsonString(), StringComparison.Ordinal);
     }
 
