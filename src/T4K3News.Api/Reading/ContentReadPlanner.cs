@@ -436,6 +436,9 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
             "publication" => Publication(definition, field, a),
             "tags" => Tags(definition, field, a),
             "relatedArticles" => Related(definition, field, a),
+            // Editors-only fields: their resolvers refuse readers with an error at the field's path, which a statement
+            // cannot give, so the root field is declined (for editors too: they are rarely read and never cached).
+            "previewLinks" or "revisions" => null,
             _ => OrderedList(definition, field, a) ?? Scalar(articles, definition, a),
         });
 
