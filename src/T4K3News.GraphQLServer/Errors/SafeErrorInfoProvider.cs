@@ -5,11 +5,11 @@ using Microsoft.Extensions.Options;
 namespace T4K3News.GraphQLServer;
 
 /// <summary>
-/// Bugs and outages reach clients as INTERNAL_SERVER_ERROR with a generic message, their exception only in the log. An
-/// error carries its one documented <c>code</c>, not GraphQL.NET's <c>codes</c> list, which adds codes made from the names
-/// of the .NET exceptions behind it (FORMAT, OVERFLOW for a variable that does not convert). Development adds exactly two
-/// members to every error's extensions, and changes nothing else, so a front end sees the same codes there:
-/// <c>details</c> (the exception as text, with its stack trace) and GraphQL.NET's <c>codes</c>.
+/// Bugs and outages reach clients as INTERNAL_SERVER_ERROR with a generic message, their exception only in the log.
+/// An error carries its one documented <c>code</c>, not GraphQL.NET's <c>codes</c> list, which adds codes made from
+/// the names of the .NET exceptions behind it (FORMAT, OVERFLOW for a variable that does not convert). Development
+/// adds exactly two members to every error's extensions, and changes nothing else, so a front end sees the same codes
+/// there: <c>details</c> (the exception as text, with its stack trace) and GraphQL.NET's <c>codes</c>.
 /// </summary>
 public sealed class SafeErrorInfoProvider(IWebHostEnvironment environment)
     : ErrorInfoProvider(new ErrorInfoProviderOptions

@@ -11,7 +11,8 @@ namespace T4K3News.Tests.Auth;
 /// A field the caller's role may not read is null with one error at its path, and the rest of the answer stands: every
 /// such field is nullable, so the refusal never wipes out its parent (HotChocolate's authorization guidance).
 /// </summary>
-public sealed class RoleRefusedFieldTests(NewsroomApiWithoutResponseCache planned, NewsroomApiWithoutPlannedReads resolved)
+public sealed class RoleRefusedFieldTests(
+    NewsroomApiWithoutResponseCache planned, NewsroomApiWithoutPlannedReads resolved)
     : IClassFixture<NewsroomApiWithoutResponseCache>, IClassFixture<NewsroomApiWithoutPlannedReads>
 {
     private const string ArticleWithLinks = """{ article(slug: "story-01") { title previewLinks { id } } }""";
@@ -34,11 +35,14 @@ public sealed class RoleRefusedFieldTests(NewsroomApiWithoutResponseCache planne
     [Fact]
     public async Task The_planned_read_and_the_resolvers_answer_a_readers_editors_only_fields_alike()
     {
-        var id = (await planned.CreateGraphQLClient().QueryAsync("""{ article(slug: "story-02") { id } }"""))["article"]!["id"].Text();
+        var reader = planned.CreateGraphQLClient();
+        var id = (await reader.QueryAsync("""{ article(slug: "story-02") { id } }"""))["article"]!["id"].Text();
         string[] reads =
         [
             ArticleWithLinks,
-            """{ article(slug: "story-01") { slug revisions(first: 1) { totalCount } previewLinks { id } tags { slug } } }""",
+            """
+            { article(slug: "story-01") { slug revisions(first: 1) { totalCount } previewLinks { id } tags { slug } } }
+            """,
             """{ articles(first: 2) { nodes { slug previewLinks { id } } } }""",
             $$"""{ node(id: "{{id}}") { ... on Article { slug previewLinks { createdBy } } } }""",
         ];
@@ -54,11 +58,15 @@ public sealed class RoleRefusedFieldTests(NewsroomApiWithoutResponseCache planne
         }
 
         var list = await planned.CreateGraphQLClient().PostAsync(reads[2]);
-        Assert.Equal("""{"articles":{"nodes":[{"slug":"story-60","previewLinks":null},{"slug":"story-59","previewLinks":null}]}}""", list.Data!.ToJsonString());
+        Assert.Equal("""
+            {"articles":{"nodes":[{"slug":"story-60","previewLinks":null},{"slug":"story-59","previewLinks":null}]}}
+            """, list.Data!.ToJsonString());
         Assert.Equal(["""["articles","nodes",0,"previewLinks"]""", """["articles","nodes",1,"previewLinks"]"""],
             list.Errors!.Select(e => e!["path"]!.ToJsonString()).Order());
         var two = await planned.CreateGraphQLClient().PostAsync(reads[1]);
-        Assert.Equal("""{"article":{"slug":"story-01","revisions":null,"previewLinks":null,"tags":[{"slug":"odd"},{"slug":"world"}]}}""", two.Data!.ToJsonString());
+        Assert.Equal("""
+            {"article":{"slug":"story-01","revisions":null,"previewLinks":null,"tags":[{"slug":"odd"},{"slug":"world"}]}}
+            """, two.Data!.ToJsonString());
         Assert.Equal(2, two.Errors!.Count);
     }
 
@@ -67,9 +75,12 @@ public sealed class RoleRefusedFieldTests(NewsroomApiWithoutResponseCache planne
     {
         var editor = await planned.CreateClientWithRoleAsync(TokenRole.Editor);
 
-        var data = await editor.QueryAsync("""{ article(slug: "story-01") { title previewLinks { id } revisions(first: 1) { totalCount } } }""");
+        var data = await editor.QueryAsync("""
+            { article(slug: "story-01") { title previewLinks { id } revisions(first: 1) { totalCount } } }
+            """);
 
-        Assert.Equal("""{"article":{"title":"Story 01","previewLinks":[],"revisions":{"totalCount":0}}}""", data.ToJsonString());
+        Assert.Equal("""{"article":{"title":"Story 01","previewLinks":[],"revisions":{"totalCount":0}}}""",
+            data.ToJsonString());
     }
 
     [Fact]
@@ -83,9 +94,11 @@ public sealed class RoleRefusedFieldTests(NewsroomApiWithoutResponseCache planne
             """);
 
         Assert.Equal(200, response.Status);
-        Assert.Equal("""{"article":{"slug":"story-60"},"webhooks":null,"apiTokens":null,"auditLog":null,"webhookDeliveries":null}""",
-            response.Data!.ToJsonString());
-        Assert.Equal(["apiTokens", "auditLog", "webhookDeliveries", "webhooks"], response.Errors!.Select(e => e!["path"]![0].Text()).Order());
+        Assert.Equal("""
+            {"article":{"slug":"story-60"},"webhooks":null,"apiTokens":null,"auditLog":null,"webhookDeliveries":null}
+            """, response.Data!.ToJsonString());
+        Assert.Equal(["apiTokens", "auditLog", "webhookDeliveries", "webhooks"],
+            response.Errors!.Select(e => e!["path"]![0].Text()).Order());
         Assert.All(response.Errors!, e => Assert.Equal("AUTH_NOT_AUTHORIZED", e!["extensions"]!["code"].Text()));
     }
 
@@ -104,12 +117,14 @@ public sealed class RoleRefusedFieldTests(NewsroomApiWithoutResponseCache planne
             """, new { id });
 
         Assert.Equal(200, response.Status);
-        Assert.Equal("""{"created":{"tag":{"slug":"refusals"},"errors":null},"deleted":null,"alsoCreated":{"tag":{"slug":"refusals-too"}}}""",
-            response.Data!.ToJsonString());
+        Assert.Equal("""
+            {"created":{"tag":{"slug":"refusals"},"errors":null},"deleted":null,"alsoCreated":{"tag":{"slug":"refusals-too"}}}
+            """, response.Data!.ToJsonString());
         var error = Assert.Single(response.Errors!);
         Assert.Equal("""["deleted"]""", error!["path"]!.ToJsonString());
         Assert.Equal("AUTH_NOT_AUTHORIZED", error["extensions"]!["code"].Text());
-        Assert.Equal("Story 03", (await editor.QueryAsync("""{ article(slug: "story-03") { title } }"""))["article"]!["title"].Text());
+        var kept = await editor.QueryAsync("""{ article(slug: "story-03") { title } }""");
+        Assert.Equal("Story 03", kept["article"]!["title"].Text());
     }
 
     [Fact]
@@ -117,8 +132,8 @@ public sealed class RoleRefusedFieldTests(NewsroomApiWithoutResponseCache planne
     {
         var schema = planned.Services.GetRequiredService<ContentSchema>();
         schema.Initialize();
-        string[] refusable = ["Query.webhooks", "Query.webhookDeliveries", "Query.apiTokens", "Query.auditLog", "Article.previewLinks",
-            "Article.revisions", "Subscription.articleChanged"];
+        string[] refusable = ["Query.webhooks", "Query.webhookDeliveries", "Query.apiTokens", "Query.auditLog",
+            "Article.previewLinks", "Article.revisions", "Subscription.articleChanged"];
         var mutations = schema.Mutation!.Fields.Select(f => "Mutation." + f.Name);
 
         var nonNull = refusable.Concat(mutations)

@@ -10,8 +10,8 @@ using T4K3News.Tests.Infrastructure;
 namespace T4K3News.Tests.Http;
 
 /// <summary>
-/// The newsroom in an environment, with a resolver that fails with an exception of the kind a bug throws: every mutation
-/// asks for the audit log first, and here that service cannot be made.
+/// The newsroom in an environment, with a resolver that fails with an exception of the kind a bug throws: every
+/// mutation asks for the audit log first, and here that service cannot be made.
 /// </summary>
 public abstract class NewsroomIn(string environment) : NewsroomApi
 {
@@ -19,12 +19,14 @@ public abstract class NewsroomIn(string environment) : NewsroomApi
 
     protected override string EnvironmentName => environment;
 
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Site:BaseUrl"] = "https://www.t4k3.news/" };
+    protected override IDictionary<string, string?> Settings =>
+        new Dictionary<string, string?> { ["Site:BaseUrl"] = "https://www.t4k3.news/" };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddScoped<AuditLog>(_ => throw new InvalidOperationException($"Cannot open {Secret}.")));
+        builder.ConfigureServices(services =>
+            services.AddScoped<AuditLog>(_ => throw new InvalidOperationException($"Cannot open {Secret}.")));
     }
 }
 
@@ -33,25 +35,36 @@ public sealed class NewsroomInProduction() : NewsroomIn("Production");
 public sealed class NewsroomInDevelopment() : NewsroomIn("Development");
 
 /// <summary>
-/// Production answers every kind of error with its message and one documented code, never .NET's exception details or
-/// GraphQL.NET's codes made from exception names; Development adds exactly <c>details</c> and <c>codes</c> to each error.
+/// Production answers every kind of error with its message and one documented code, never .NET's exception details
+/// or GraphQL.NET's codes made from exception names; Development adds exactly <c>details</c> and <c>codes</c> to each
+/// error.
 /// </summary>
 public sealed class ErrorDetailsTests(NewsroomInProduction production, NewsroomInDevelopment development)
     : IClassFixture<NewsroomInProduction>, IClassFixture<NewsroomInDevelopment>
 {
+    private const string CreateTag = """{"query":"mutation { createTag(input: { name: \"Oops\" }) { tag { id } } }"}""";
+
     public static TheoryData<string, string, int, string> Kinds => new()
     {
         { "syntax", """{"query":"{ article(slug: "}""", 400, "SYNTAX_ERROR" },
         { "validation", """{"query":"{ article(slug: \"story-01\") { noSuchField } }"}""", 400, "FIELDS_ON_CORRECT_TYPE" },
-        { "variable", """{"query":"query ($n: Int) { articles(first: $n) { totalCount } }","variables":{"n":9223372036854775808}}""", 400, "INVALID_VALUE" },
+        {
+            "variable",
+            """{"query":"query ($n: Int) { articles(first: $n) { totalCount } }","variables":{"n":9223372036854775808}}""",
+            400, "INVALID_VALUE"
+        },
         { "argument", """{"query":"{ node(id: \"not-an-id\") { id } }"}""", 200, "INVALID_ID" },
-        { "authorization", """{"query":"{ article(slug: \"story-01\") { title previewLinks { id } } }"}""", 200, "AUTH_NOT_AUTHENTICATED" },
-        { "resolver exception", """{"query":"mutation { createTag(input: { name: \"Oops\" }) { tag { slug } } }"}""", 200, "INTERNAL_SERVER_ERROR" },
+        {
+            "authorization", """{"query":"{ article(slug: \"story-01\") { title previewLinks { id } } }"}""",
+            200, "AUTH_NOT_AUTHENTICATED"
+        },
+        { "resolver exception", CreateTag, 200, "INTERNAL_SERVER_ERROR" },
     };
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public async Task Production_sends_neither_details_nor_dotnet_codes_and_Development_adds_exactly_those(string kind, string request, int status, string code)
+    public async Task Production_sends_neither_details_nor_dotnet_codes_and_Development_adds_exactly_those(
+        string kind, string request, int status, string code)
     {
         var (productionStatus, inProduction) = await PostAsync(production, request);
         var (developmentStatus, inDevelopment) = await PostAsync(development, request);
@@ -66,19 +79,19 @@ public sealed class ErrorDetailsTests(NewsroomInProduction production, NewsroomI
     [Fact]
     public async Task A_resolver_exception_is_logged_in_production_and_told_only_in_development()
     {
-        const string request = """{"query":"mutation { createTag(input: { name: \"Oops\" }) { tag { slug } } }"}""";
-
-        var (_, inProduction) = await PostAsync(production, request);
-        var (_, inDevelopment) = await PostAsync(development, request);
+        var (_, inProduction) = await PostAsync(production, CreateTag);
+        var (_, inDevelopment) = await PostAsync(development, CreateTag);
 
         Assert.Equal("""{"createTag":null}""", inProduction["data"]!.ToJsonString());
-        Assert.Equal("An unexpected error occurred; it has been logged.", inProduction["errors"]![0]!["message"].Text());
+        var error = inProduction["errors"]![0]!;
+        Assert.Equal("An unexpected error occurred; it has been logged.", error["message"].Text());
         Assert.DoesNotContain(NewsroomIn.Secret, inProduction.ToJsonString(), StringComparison.Ordinal);
         Assert.True(production.Logs.Contains(NewsroomIn.Secret));
         var details = inDevelopment["errors"]![0]!["extensions"]!["details"].Text()!;
         Assert.Contains("System.InvalidOperationException: Cannot open " + NewsroomIn.Secret, details);
         Assert.Contains(" at ", details);
-        Assert.Equal(["INVALID_OPERATION"], inDevelopment["errors"]![0]!["extensions"]!["codes"]!.AsArray().Select(c => c.Text()));
+        var codes = inDevelopment["errors"]![0]!["extensions"]!["codes"]!.AsArray();
+        Assert.Equal(["INVALID_OPERATION"], codes.Select(c => c.Text()));
     }
 
     [Fact]
@@ -115,13 +128,16 @@ public sealed class ErrorDetailsTests(NewsroomInProduction production, NewsroomI
     private static async Task<(int Status, JsonNode Body)> PostAsync(NewsroomApi api, string request)
     {
         using var client = api.CreateClient();
-        using var message = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(request, Encoding.UTF8, "application/json") };
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new StringContent(request, Encoding.UTF8, "application/json"),
+        };
         message.Headers.Accept.ParseAdd("application/graphql-response+json");
         using var response = await client.SendAsync(message);
         return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
     }
 
-    /// <summary>Each error: its message and the one documented code (and a validation rule's spec section number), nothing else.</summary>
+    /// <summary>Each error: its message and one documented code (a validation rule's spec section too), nothing else.</summary>
     private static void AssertBare(JsonNode body, string code)
     {
         var errors = body["errors"]!.AsArray();

@@ -133,7 +133,8 @@ public sealed class HostileRequestTests(ContentApi api) : IClassFixture<ContentA
     [InlineData("query($where: ArticleFilterInput) { articles(where: $where) { totalCount } }", """{ "where": { "createdAt": { "eq": "2025-02-30T00:00:00Z" } } }""")]
     public async Task A_variable_that_does_not_convert_gets_its_code_and_names_no_dotnet_exception(string query, string variables)
     {
-        var (status, body) = await PostAsync(new JsonObject { ["query"] = query, ["variables"] = JsonNode.Parse(variables) }.ToJsonString());
+        var request = new JsonObject { ["query"] = query, ["variables"] = JsonNode.Parse(variables) };
+        var (status, body) = await PostAsync(request.ToJsonString());
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
 

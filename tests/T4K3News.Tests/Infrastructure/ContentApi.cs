@@ -26,7 +26,7 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    /// <summary>ASPNETCORE_ENVIRONMENT as the server sees it; Development and Production change what errors tell.</summary>
+    /// <summary>ASPNETCORE_ENVIRONMENT as the server sees it; Development changes what errors tell.</summary>
     protected virtual string EnvironmentName => "Testing";
 
     /// <summary>

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace T4K3News.Tests.Infrastructure;
 
-/// <summary>Keeps the server's warnings and errors (with their exceptions), for tests that wait for the server to have noticed something.</summary>
+/// <summary>
+/// Keeps the server's warnings and errors (with their exceptions), for tests that wait for the server to have noticed
+/// something.
+/// </summary>
 public sealed class LogRecorder : ILoggerProvider
 {
     private readonly List<string> messages = [];
@@ -42,7 +45,9 @@ public sealed class LogRecorder : ILoggerProvider
             if (!IsEnabled(logLevel))
                 return;
             lock (recorder.messages)
-                recorder.messages.Add(exception is null ? formatter(state, exception) : $"{formatter(state, exception)} {exception}");
+                recorder.messages.Add(exception is null
+                    ? formatter(state, exception)
+                    : $"{formatter(state, exception)} {exception}");
         }
     }
 }

@@ -83,7 +83,9 @@ public sealed class TagTests(NewsroomApi api) : IClassFixture<NewsroomApi>
         var editor = await api.CreateClientWithRoleAsync(T4K3News.Content.Auth.TokenRole.Editor);
         var ids = await client.QueryAsync("""{ tag(slug: "world") { id } article(slug: "story-01") { id } }""");
         var created = await editor.QueryAsync("""
-            mutation { createArticle(input: { title: "A draft behind an id", standfirst: "S", body: "B" }) { article { id status } } }
+            mutation {
+              createArticle(input: { title: "Hidden draft", standfirst: "S", body: "B" }) { article { id status } }
+            }
             """);
         var draftId = created["createArticle"]!["article"]!["id"].Text();
         const string query = "query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }";
