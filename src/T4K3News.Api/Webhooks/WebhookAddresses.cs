@@ -30,7 +30,8 @@ public static class WebhookAddresses
                 || (b[0] == 100 && (b[1] & 0xC0) == 64)
                 || (b[0] == 192 && b[1] == 0 && b[2] == 0)
                 || (b[0] == 198 && (b[1] & 0xFE) == 18);
-        if (address.Equals(IPAddress.IPv6Any) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
+        if (address.Equals(IPAddress.IPv6Any)
+            || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
             || (b[0] & 0xFE) == 0xFC
             || Starts(b, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01) // local-use NAT64: the operator's own translators
             || address.IsIPv6Teredo)                       // a tunnel through a relay to an obfuscated IPv4 address

@@ -51,7 +51,9 @@ public sealed class WebhookDeliveryWorker(
                 {
                     foreach (var done in running.Keys.Where(t => t.IsCompleted).ToList())
                         running.Remove(done);
-                    var claimed = running.Count < slots ? await ClaimAsync(slots - running.Count, slots, running.Values, stoppingToken) : [];
+                    var claimed = running.Count < slots
+                        ? await ClaimAsync(slots - running.Count, slots, running.Values, stoppingToken)
+                        : [];
                     foreach (var delivery in claimed)
                         running.Add(AttemptAsync(delivery, stoppingToken), delivery.WebhookId);
                     if (claimed.Count > 0 && running.Count < slots)
@@ -61,8 +63,11 @@ public sealed class WebhookDeliveryWorker(
 
                     // Until an attempt ends (a slot frees), a delivery is written, or the next one comes due.
                     using var slotFreed = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    var full = running.Values.GroupBy(id => id).Where(g => g.Count() >= PerWebhook(slots)).Select(g => g.Key).ToArray();
-                    var wait = running.Count >= slots ? settings.PollInterval : await UntilNextAttemptAsync(full, stoppingToken);
+                    var full = running.Values.GroupBy(id => id).Where(g => g.Count() >= PerWebhook(slots))
+                        .Select(g => g.Key).ToArray();
+                    var wait = running.Count >= slots
+                        ? settings.PollInterval
+                        : await UntilNextAttemptAsync(full, stoppingToken);
                     var woken = signals.Deliveries.WaitAsync(wait, slotFreed.Token);
                     if (running.Count > 0 && await Task.WhenAny(woken, Task.WhenAny(running.Keys)) != woken)
                         slotFreed.Cancel(); // leaves the signal set for the next wait
@@ -96,10 +101,11 @@ public sealed class WebhookDeliveryWorker(
     }
 
     /// <summary>
-    /// Claims up to <paramref name="free"/> due deliveries, the longest waiting first, leaving each webhook at most half
-    /// of the <paramref name="slots"/> with those of its attempts already <paramref name="running"/> here.
+    /// Claims up to <paramref name="free"/> due deliveries, the longest waiting first, leaving each webhook at most
+    /// half of the <paramref name="slots"/> with those of its attempts already <paramref name="running"/> here.
     /// </summary>
-    private async Task<List<ClaimedDelivery>> ClaimAsync(int free, int slots, IEnumerable<int> running, CancellationToken cancellationToken)
+    private async Task<List<ClaimedDelivery>> ClaimAsync(
+        int free, int slots, IEnumerable<int> running, CancellationToken cancellationToken)
     {
         var now = Now();
         var leaseEnd = now + options.Value.Timeout + LeaseMargin;
@@ -115,7 +121,8 @@ public sealed class WebhookDeliveryWorker(
                 SELECT c."Id"
                 FROM (
                     SELECT due."Id", due."NextAttemptAt",
-                        row_number() OVER (PARTITION BY h."Id" ORDER BY due."NextAttemptAt", due."Id") + coalesce(b.n, 0) AS place
+                        coalesce(b.n, 0)
+                            + row_number() OVER (PARTITION BY h."Id" ORDER BY due."NextAttemptAt", due."Id") AS place
                     FROM "Webhooks" h
                     LEFT JOIN unnest({busyIds}::integer[], {busyCounts}::integer[]) AS b(id, n) ON b.id = h."Id"
                     CROSS JOIN LATERAL (
@@ -184,7 +191,9 @@ public sealed class WebhookDeliveryWorker(
         {
             await using var db = databases.Open();
             // Only while this attempt's claim still holds: a redelivery or a later claim meanwhile owns the row now.
-            await db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.Attempts == delivery.Attempts && d.Status == WebhookDeliveryStatus.Pending)
+            await db.WebhookDeliveries
+                .Where(d => d.Id == delivery.Id && d.Attempts == delivery.Attempts
+                    && d.Status == WebhookDeliveryStatus.Pending)
                 .ExecuteUpdateAsync(set => set
                     .SetProperty(d => d.Status, status)
                     .SetProperty(d => d.NextAttemptAt, next)
@@ -195,7 +204,8 @@ public sealed class WebhookDeliveryWorker(
         catch (Exception e)
         {
             // The database is away: the lease lapses and the delivery is attempted again, as after a crash.
-            log.LogWarning(e, "Recording webhook delivery {DeliveryId} attempt {Attempt} failed", delivery.Id, delivery.Attempts);
+            log.LogWarning(e, "Recording webhook delivery {DeliveryId} attempt {Attempt} failed",
+                delivery.Id, delivery.Attempts);
             return;
         }
 
@@ -203,14 +213,19 @@ public sealed class WebhookDeliveryWorker(
             log.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed: {Error}", delivery.Id, delivery.Attempts, lastError);
     }
 
-    /// <summary>The attempts one webhook may have under way in one instance: half of them, so others always find a slot.</summary>
+    /// <summary>Attempts one webhook may have under way in one instance: half, so others always find a slot.</summary>
     private static int PerWebhook(int slots) => Math.Max(1, slots / 2);
 
-    /// <summary>Until the next delivery of a webhook other than the <paramref name="full"/> ones comes due, at most a poll interval.</summary>
+    /// <summary>
+    /// Until the next delivery of a webhook other than the <paramref name="full"/> ones comes due, at most a poll
+    /// interval.
+    /// </summary>
     private async Task<TimeSpan> UntilNextAttemptAsync(int[] full, CancellationToken cancellationToken)
     {
         await using var db = databases.Open();
-        var next = await db.WebhookDeliveries.Where(d => d.Status == WebhookDeliveryStatus.Pending && !full.Contains(d.WebhookId)).MinAsync(d => (DateTime?)d.NextAttemptAt, cancellationToken);
+        var next = await db.WebhookDeliveries
+            .Where(d => d.Status == WebhookDeliveryStatus.Pending && !full.Contains(d.WebhookId))
+            .MinAsync(d => (DateTime?)d.NextAttemptAt, cancellationToken);
         var poll = options.Value.PollInterval;
         return next is { } at && at - Now() < poll ? at - Now() : poll;
     }
@@ -228,7 +243,9 @@ public sealed class WebhookDeliveryWorker(
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
 
-    private sealed record ClaimedDelivery(long Id, int WebhookId, string MessageId, string Payload, int Attempts, string Url, string Secret, string? PreviousSecret);
+    private sealed record ClaimedDelivery(
+        long Id, int WebhookId, string MessageId, string Payload, int Attempts, string Url, string Secret,
+        string? PreviousSecret);
 }
 
 /// <summary>

@@ -17,7 +17,7 @@ internal sealed class ArticleWebhookEvents(ContentDbContext db, DateTime now)
 {
     private readonly Dictionary<Article, Seen?> before = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Notes the articles as they were loaded, before the write is saved (revised and deleted ones alike).</summary>
+    /// <summary>Notes the articles as loaded, before the write is saved (revised and deleted ones alike).</summary>
     public void Before(IEnumerable<Article> articles)
     {
         foreach (var article in articles)
@@ -25,8 +25,11 @@ internal sealed class ArticleWebhookEvents(ContentDbContext db, DateTime now)
             var entry = db.Entry(article);
             before[article] = entry.State == EntityState.Added
                 ? null
-                : new Seen(entry.Property(a => a.Status).OriginalValue, entry.Property(a => a.PublishedAt).OriginalValue,
-                    entry.Property(a => a.Slug).OriginalValue, entry.Property(a => a.Title).OriginalValue);
+                : new Seen(
+                    entry.Property(a => a.Status).OriginalValue,
+                    entry.Property(a => a.PublishedAt).OriginalValue,
+                    entry.Property(a => a.Slug).OriginalValue,
+                    entry.Property(a => a.Title).OriginalValue);
         }
     }
 
@@ -67,14 +70,16 @@ internal sealed class ArticleWebhookEvents(ContentDbContext db, DateTime now)
                 : isVisible ? WebhookEvent.ArticleUpdated
                 : (WebhookEvent?)null;
             if (webhookEvent is WebhookEvent.ArticleArchived or WebhookEvent.ArticleUnpublished)
-                events.Add(WebhookOutbox.ArticleEvent(webhookEvent.Value, article, now, seen!.Slug, seen.Title, seen.PublishedAt));
+                events.Add(WebhookOutbox.ArticleEvent(webhookEvent.Value, article, now,
+                    seen!.Slug, seen.Title, seen.PublishedAt));
             else if (webhookEvent is { } happened)
                 events.Add(WebhookOutbox.ArticleEvent(happened, article, now));
         }
 
         foreach (var article in deletedArticles)
             if (before[article] is { } seen && seen.WasVisible(now))
-                events.Add(WebhookOutbox.ArticleEvent(WebhookEvent.ArticleDeleted, article, now, seen.Slug, seen.Title, seen.PublishedAt));
+                events.Add(WebhookOutbox.ArticleEvent(WebhookEvent.ArticleDeleted, article, now,
+                    seen.Slug, seen.Title, seen.PublishedAt));
         return events;
     }
 
