@@ -59,24 +59,30 @@ public sealed class DueEventAndInstancesTests(InstancesWebhookApi api) : IClassF
         Assert.Empty(await api.DeliveriesAsync());
         Assert.Null((await api.CreateGraphQLClient().QueryAsync("""{ article(slug: "due-at-noon") { slug } }"""))["article"]);
 
-        // Both instances past the due time (this fixture's clock may have moved in an earlier test; the other's starts at now).
+        // Both instances past the due time (the other's clock starts at the real time), and this one's put back after.
         api.Clock.Advance(TimeSpan.FromHours(2));
         other.Clock.Advance(api.Clock.GetUtcNow() - other.Clock.GetUtcNow());
-
-        var received = Assert.Single(await receiver.WaitForAsync(1));
-        // A marker written after the announcement: the feed hears changes in the order they committed, so a second
-        // announcement would be heard before it; and both schedulers have looked again since.
-        var (marker, _) = await CreateArticleAsync(admin, "Marker after noon");
-        await Scheduler.LookedAsync(api, () => heardHere.All.Any(c => c.ArticleId == DecodeId(marker)));
-        await Scheduler.LookedAsync(other, () => heard.All.Any(c => c.ArticleId == DecodeId(marker)));
-        Assert.Single(receiver.Received);
-        Assert.Equal("ARTICLE_PUBLISHED", received.Json["type"].Text());
-        Assert.Equal(id, received.Json["data"]!["id"].Text());
-        var delivery = Assert.Single(await api.SettledDeliveriesAsync(1));
-        Assert.Equal((WebhookDeliveryStatus.Delivered, 1), (delivery.Status, delivery.Attempts));
-        var due = Assert.Single(heard.All, change => change.ChangedFields.SequenceEqual(DuePublications.ChangedFields));
-        Assert.Equal(("schedule", version + 1), (due.Author, due.Version));
-        Assert.Equal("due-at-noon", (await other.CreateGraphQLClient().QueryAsync("""{ article(slug: "due-at-noon") { slug } }"""))["article"]!["slug"].Text());
+        try
+        {
+            var received = Assert.Single(await receiver.WaitForAsync(1));
+            // A marker written after the announcement: the feed hears changes in the order they committed, so a second
+            // announcement would be heard before it; and both schedulers have looked again since.
+            var (marker, _) = await CreateArticleAsync(admin, "Marker after noon");
+            await Scheduler.LookedAsync(api, () => heardHere.All.Any(c => c.ArticleId == DecodeId(marker)));
+            await Scheduler.LookedAsync(other, () => heard.All.Any(c => c.ArticleId == DecodeId(marker)));
+            Assert.Single(receiver.Received);
+            Assert.Equal("ARTICLE_PUBLISHED", received.Json["type"].Text());
+            Assert.Equal(id, received.Json["data"]!["id"].Text());
+            var delivery = Assert.Single(await api.SettledDeliveriesAsync(1));
+            Assert.Equal((WebhookDeliveryStatus.Delivered, 1), (delivery.Status, delivery.Attempts));
+            var due = Assert.Single(heard.All, change => change.ChangedFields.SequenceEqual(DuePublications.ChangedFields));
+            Assert.Equal(("schedule", version + 1), (due.Author, due.Version));
+            Assert.Equal("due-at-noon", (await other.CreateGraphQLClient().QueryAsync("""{ article(slug: "due-at-noon") { slug } }"""))["article"]!["slug"].Text());
+        }
+        finally
+        {
+            api.Clock.Advance(-TimeSpan.FromHours(2));
+        }
     }
 
     [Fact]
