@@ -314,7 +314,7 @@ internal sealed class ArticleWrite(ContentDbContext db, string author, DateTime 
     {
         await RecordSlugChangesAsync(cancellationToken);
         var webhookEvents = new Webhooks.ArticleWebhookEvents(db, now);
-        webhookEvents.Before(revised.Select(r => r.Article));
+        webhookEvents.Before(revised.Select(r => r.Article).Concat(deletedArticles));
         // The articles first: new ones (and tags made with them) get their ids, which the revisions' snapshots hold.
         await db.SaveChangesAsync(cancellationToken);
         var revisions = revised.Select(r => new ArticleRevision
