@@ -29,7 +29,9 @@ public static class ArticleSlugs
     /// The article the caller may see with this slug now, else the one that had it before a rename; with
     /// <paramref name="previewed"/>, also the one article a preview token opens (for <c>article(slug:)</c>).
     /// </summary>
-    public static async Task<SlugResolution?> ResolveAsync(ContentDbContext db, ArticleAccess access, string requested, CancellationToken cancellationToken, bool previewed = false)
+    public static async Task<SlugResolution?> ResolveAsync(
+        ContentDbContext db, ArticleAccess access, string requested, CancellationToken cancellationToken,
+        bool previewed = false)
     {
         var articles = (previewed ? access.ArticlesOrPreviewed(db) : access.Articles(db)).AsNoTracking();
         // Another case of a slug is that slug, reached by a redirect as an old one is.

@@ -19,7 +19,8 @@ public static class AuthorQueries
                 var databases = context.RequestServices!.GetRequiredService<IDbContextFactory<ContentDbContext>>();
                 var slug = Content.Articles.Slug.Canonical(context.GetArgument<string>("slug"));
                 await using var db = await databases.CreateDbContextAsync(context.CancellationToken);
-                return await db.Authors.AsNoTracking().SingleOrDefaultAsync(a => a.Slug == slug, context.CancellationToken)
+                return await db.Authors.AsNoTracking()
+                        .SingleOrDefaultAsync(a => a.Slug == slug, context.CancellationToken)
                     ?? await db.AuthorSlugHistory.Where(h => h.Slug == slug)
                         .Join(db.Authors, h => h.AuthorId, a => a.Id, (_, a) => a)
                         .AsNoTracking().SingleOrDefaultAsync(context.CancellationToken);

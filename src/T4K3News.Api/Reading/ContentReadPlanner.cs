@@ -252,7 +252,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         if (ShowsLists)
             shown += $" || ARRAY['{ContentResponseDependencies.Lists}']";
         var history = model.FindEntityType(typeof(ArticleSlugHistory))!;
-        // Slugs are lowercase: another case of one finds what it finds (as Slug.Canonical folds it, ASCII letters only).
+        // Slugs are lowercase: another case of one finds what it finds (folded as Slug.Canonical does: ASCII only).
         var slugParameter = $"lower({ArgumentParameter("slug", slug)} COLLATE \"C\")";
         var select = $"SELECT {article}, {shown} FROM {Table(articles)} {a}";
         // A slug the article had before a rename still finds it (the answer depends on that article, as for its slug now).

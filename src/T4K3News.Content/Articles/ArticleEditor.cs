@@ -29,13 +29,14 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
     private static readonly DateTime EarliestPublicationTime = new(1990, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     /// <summary>
-    /// Creates a draft that <paramref name="draft"/> fills in. <paramref name="inputErrors"/> are problems the caller found
-    /// in the input already (such as malformed ids), reported together with the rest. With <paramref name="deriveSlug"/>
-    /// the slug comes from the title (<see cref="Slug.FreeAsync"/>): never refused, derived again when another write
-    /// took it at the same moment.
+    /// Creates a draft that <paramref name="draft"/> fills in. <paramref name="inputErrors"/> are problems the caller
+    /// found in the input already (such as malformed ids), reported together with the rest. With
+    /// <paramref name="deriveSlug"/> the slug comes from the title (<see cref="Slug.FreeAsync"/>): never refused,
+    /// derived again when another write took it at the same moment.
     /// </summary>
     public async Task<EditResult<Article>> CreateAsync(
-        Action<Article> draft, string author, CancellationToken cancellationToken, IReadOnlyList<EditError>? inputErrors = null, bool deriveSlug = false)
+        Action<Article> draft, string author, CancellationToken cancellationToken,
+        IReadOnlyList<EditError>? inputErrors = null, bool deriveSlug = false)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -49,7 +50,8 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
     internal const int MaxSlugAttempts = 10;
 
     private async Task<EditResult<Article>> TryCreateAsync(
-        Action<Article> draft, string author, bool deriveSlug, IReadOnlyList<EditError>? inputErrors, CancellationToken cancellationToken)
+        Action<Article> draft, string author, bool deriveSlug, IReadOnlyList<EditError>? inputErrors,
+        CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -74,10 +76,12 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
     /// The slug derived from <paramref name="title"/> that no article but <paramref name="articleId"/> (0 for a new
     /// one) has, nor had before a rename.
     /// </summary>
-    internal static Task<string> FreeSlugAsync(ContentDbContext db, string title, int articleId, CancellationToken cancellationToken) =>
+    internal static Task<string> FreeSlugAsync(
+        ContentDbContext db, string title, int articleId, CancellationToken cancellationToken) =>
         Slug.FreeAsync(title, "article", ArticleLimits.Slug, prefix => db.Articles
             .Where(a => a.Slug.StartsWith(prefix) && a.Id != articleId).Select(a => a.Slug)
-            .Concat(db.ArticleSlugHistory.Where(h => h.Slug.StartsWith(prefix) && h.ArticleId != articleId).Select(h => h.Slug))
+            .Concat(db.ArticleSlugHistory
+                .Where(h => h.Slug.StartsWith(prefix) && h.ArticleId != articleId).Select(h => h.Slug))
             .ToListAsync(cancellationToken));
 
     /// <summary>

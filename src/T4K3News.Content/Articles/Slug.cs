@@ -14,14 +14,18 @@ public static partial class Slug
 {
     /// <summary>
     /// The readable slug of a title or name, however long: Unicode-normalised, diacritics removed, other scripts
-    /// transliterated (AnyAscii; Ukrainian by its national table, as <paramref name="language"/> "uk" or its own letters
-    /// say), apostrophes joined, everything else (spaces, punctuation, symbols, emoji) a word break. Empty when nothing
-    /// in the text has an ASCII reading.
+    /// transliterated (AnyAscii; Ukrainian by its national table, as <paramref name="language"/> "uk" or its own
+    /// letters say), apostrophes joined, everything else (spaces, punctuation, symbols, emoji) a word break. Empty when
+    /// nothing in the text has an ASCII reading.
     /// </summary>
     public static string From(string title, string? language = null)
     {
-        var text = title.Normalize(NormalizationForm.FormKC);
-        var ukrainian = language is not null ? language.StartsWith("uk", StringComparison.OrdinalIgnoreCase) : HasUkrainianLetters(text);
+        // Half a surrogate pair cannot be normalised (the API refuses such text before, other callers may not).
+        var text = string.Concat(title.EnumerateRunes().Select(r => r == Rune.ReplacementChar ? " " : r.ToString()))
+            .Normalize(NormalizationForm.FormKC);
+        var ukrainian = language is not null
+            ? language.StartsWith("uk", StringComparison.OrdinalIgnoreCase)
+            : HasUkrainianLetters(text);
         var slug = new StringBuilder(text.Length);
         var word = new StringBuilder();
         foreach (var rune in text.EnumerateRunes())
@@ -51,10 +55,11 @@ public static partial class Slug
     }
 
     /// <summary>
-    /// The slug to derive for a title or name: <see cref="From"/> cut at a word boundary to <paramref name="maxLength"/>,
-    /// then the first of it, <c>it-2</c>, <c>it-3</c>, … that is not taken; a text with nothing to read gives
-    /// <c>noun-1</c>, <c>noun-2</c>, … <paramref name="takenAsync"/> answers the slugs taken that start with the prefix
-    /// it is given. Never an error: the caller's unique index refuses a slug taken meanwhile, and the caller derives again.
+    /// The slug to derive for a title or name: <see cref="From"/> cut at a word boundary to
+    /// <paramref name="maxLength"/>, then the first of it, <c>it-2</c>, <c>it-3</c>, … that is not taken; a text with
+    /// nothing to read gives <c>noun-1</c>, <c>noun-2</c>, … <paramref name="takenAsync"/> answers the slugs taken that
+    /// start with the prefix it is given. Never an error: the caller's unique index refuses a slug taken meanwhile, and
+    /// the caller derives again.
     /// </summary>
     public static async Task<string> FreeAsync(
         string title, string noun, int maxLength, Func<string, Task<List<string>>> takenAsync, string? language = null)
@@ -80,8 +85,8 @@ public static partial class Slug
     public static bool IsValid(string slug) => Format().IsMatch(slug);
 
     /// <summary>
-    /// The slug a request for <paramref name="slug"/> means: slugs are lowercase, so another case of one is the same slug
-    /// (answered as a redirect to it). Only ASCII letters fold, as PostgreSQL's <c>lower(… COLLATE "C")</c> folds them.
+    /// The slug a request for <paramref name="slug"/> means: slugs are lowercase, so another case of one is the same
+    /// slug (answered as a redirect to it). Only ASCII letters fold, as PostgreSQL's <c>lower(… COLLATE "C")</c> does.
     /// </summary>
     public static string Canonical(string slug)
     {
@@ -94,7 +99,10 @@ public static partial class Slug
         });
     }
 
-    /// <summary>The slug, cut at the last word boundary that fits in <paramref name="maxLength"/> (a single longer word is cut where it must).</summary>
+    /// <summary>
+    /// The slug, cut at the last word boundary that fits in <paramref name="maxLength"/> (a single longer word is cut
+    /// where it must).
+    /// </summary>
     public static string Cut(string slug, int maxLength)
     {
         if (slug.Length <= maxLength)
@@ -138,11 +146,13 @@ public static partial class Slug
 
     private static bool IsIdeograph(Rune rune, UnicodeCategory category) =>
         category == UnicodeCategory.OtherLetter && rune.Value is
-            (>= 0x3400 and <= 0x4DBF) or (>= 0x4E00 and <= 0x9FFF) or (>= 0xF900 and <= 0xFAFF) or (>= 0x20000 and <= 0x3FFFF);
+            (>= 0x3400 and <= 0x4DBF) or (>= 0x4E00 and <= 0x9FFF) or (>= 0xF900 and <= 0xFAFF)
+            or (>= 0x20000 and <= 0x3FFFF);
 
-    /// <summary>Letters only Ukrainian writes among the Cyrillic alphabets most used (і also Belarusian: then ў is there too).</summary>
+    /// <summary>Letters only Ukrainian uses among common Cyrillic alphabets (і: also Belarusian, with ў).</summary>
     private static bool HasUkrainianLetters(string text) =>
-        text.AsSpan().IndexOfAny("їєґЇЄҐ") >= 0 || (text.AsSpan().IndexOfAny("іІ") >= 0 && text.AsSpan().IndexOfAny("ўЎ") < 0);
+        text.AsSpan().IndexOfAny("їєґЇЄҐ") >= 0
+        || (text.AsSpan().IndexOfAny("іІ") >= 0 && text.AsSpan().IndexOfAny("ўЎ") < 0);
 
     /// <summary>
     /// Ukrainian in Latin letters by the national table (Cabinet of Ministers, 2010), which AnyAscii's generic Cyrillic
@@ -157,9 +167,10 @@ public static partial class Slug
             var initial = i == 0;
             latin.Append(c switch
             {
-                'а' => "a", 'б' => "b", 'в' => "v", 'д' => "d", 'е' => "e", 'ж' => "zh", 'з' => "z", 'и' => "y", 'і' => "i",
-                'к' => "k", 'л' => "l", 'м' => "m", 'н' => "n", 'о' => "o", 'п' => "p", 'р' => "r", 'с' => "s", 'т' => "t",
-                'у' => "u", 'ф' => "f", 'х' => "kh", 'ц' => "ts", 'ч' => "ch", 'ш' => "sh", 'щ' => "shch", 'ь' => "", 'ґ' => "g",
+                'а' => "a", 'б' => "b", 'в' => "v", 'д' => "d", 'е' => "e", 'ж' => "zh", 'з' => "z",
+                'и' => "y", 'і' => "i", 'к' => "k", 'л' => "l", 'м' => "m", 'н' => "n", 'о' => "o",
+                'п' => "p", 'р' => "r", 'с' => "s", 'т' => "t", 'у' => "u", 'ф' => "f", 'х' => "kh",
+                'ц' => "ts", 'ч' => "ch", 'ш' => "sh", 'щ' => "shch", 'ь' => "", 'ґ' => "g",
                 // "зг" is zgh, so that it is not read as ж (zh).
                 'г' => i > 0 && char.ToLowerInvariant(word[i - 1]) == 'з' ? "gh" : "h",
                 'є' => initial ? "ye" : "ie",

@@ -21,7 +21,8 @@ public sealed class AuthorEditor(IDbContextFactory<ContentDbContext> databases, 
         {
             var result = await TryCreateAsync(input, cancellationToken);
             // Another write took the derived slug at the same moment: derive again.
-            if (input.Slug is not null || attempt == ArticleEditor.MaxSlugAttempts || !result.Errors.Any(e => e is SlugTakenError))
+            if (input.Slug is not null || attempt == ArticleEditor.MaxSlugAttempts
+                || !result.Errors.Any(e => e is SlugTakenError))
                 return result;
         }
     }
@@ -46,7 +47,7 @@ public sealed class AuthorEditor(IDbContextFactory<ContentDbContext> databases, 
             .Concat(db.AuthorSlugHistory.Where(h => h.Slug.StartsWith(prefix)).Select(h => h.Slug))
             .ToListAsync(cancellationToken));
 
-    /// <summary>Changes an author; a slug they leave keeps leading to them (and no other author may take it meanwhile).</summary>
+    /// <summary>Changes an author; a slug they leave keeps leading to them, and no other author may take it.</summary>
     public async Task<EditResult<Author>> UpdateAsync(int authorId, AuthorChanges input, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
@@ -61,8 +62,10 @@ public sealed class AuthorEditor(IDbContextFactory<ContentDbContext> databases, 
             return EditResult<Author>.Failure(errors);
         if (oldSlug != author.Slug)
         {
-            await db.AuthorSlugHistory.Where(h => h.Slug == author.Slug && h.AuthorId == author.Id).ExecuteDeleteAsync(cancellationToken);
-            db.AuthorSlugHistory.Add(new AuthorSlugHistory { Slug = oldSlug, AuthorId = author.Id, ReplacedAt = clock.GetUtcNow().UtcDateTime });
+            await db.AuthorSlugHistory.Where(h => h.Slug == author.Slug && h.AuthorId == author.Id)
+                .ExecuteDeleteAsync(cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            db.AuthorSlugHistory.Add(new AuthorSlugHistory { Slug = oldSlug, AuthorId = author.Id, ReplacedAt = now });
         }
 
         var saved = await SaveAsync(db, author, cancellationToken);
@@ -142,7 +145,8 @@ public sealed class AuthorEditor(IDbContextFactory<ContentDbContext> databases, 
             errors.Add(new ValidationError("slug", $"A slug is lowercase letters and digits in words joined by single hyphens, at most {AuthorLimits.Slug} characters."));
         else if (await db.Authors.AnyAsync(a => a.Slug == author.Slug && a.Id != author.Id, cancellationToken))
             errors.Add(new SlugTakenError(author.Slug));
-        else if (await db.AuthorSlugHistory.AnyAsync(h => h.Slug == author.Slug && h.AuthorId != author.Id, cancellationToken))
+        else if (await db.AuthorSlugHistory
+                     .AnyAsync(h => h.Slug == author.Slug && h.AuthorId != author.Id, cancellationToken))
             errors.Add(SlugTakenError.Redirecting(author.Slug, "author"));
         return errors;
     }

@@ -60,7 +60,8 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         var draft = document.Content;
         ArticleFields.Trim(draft);
         // The slug the article will have, as far as it can be known before the database says which are taken.
-        var slug = draft.Slug = Slug.Cut(Slug.From(draft.Title) is { Length: > 0 } readable ? readable : "article", ArticleLimits.Slug);
+        var readable = Slug.From(draft.Title);
+        var slug = draft.Slug = Slug.Cut(readable.Length > 0 ? readable : "article", ArticleLimits.Slug);
         var problems = ArticleValidator.Validate(draft).ToList();
         if (StoredText.Problem(document.PublicationName, PublicationLimits.Name) is { } publicationProblem)
             problems.Add(new ValidationError("publication", publicationProblem));
@@ -80,19 +81,22 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             {
                 return await WriteDocumentAsync(file, document, hash, publishedAt, vocabulary, cancellationToken);
             }
-            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+            catch (DbUpdateException e)
+                when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
             {
                 // An editor took the slug derived for the article at the same moment: derive again. (Or a new tag's
                 // slug, which the vocabulary gives and is not derived.)
                 if (unique.ConstraintName == "IX_Articles_Slug" && attempt < ArticleEditor.MaxSlugAttempts)
                     continue;
-                return (new ImportedDocument(file, ImportOutcome.Failed, slug, $"written meanwhile by an editor ({unique.ConstraintName}); import again"), null);
+                var message = $"written meanwhile by an editor ({unique.ConstraintName}); import again";
+                return (new ImportedDocument(file, ImportOutcome.Failed, slug, message), null);
             }
         }
     }
 
     private async Task<(ImportedDocument Result, IReadOnlyList<string>? RelatedTitles)> WriteDocumentAsync(
-        string file, SeedDocument document, string hash, DateTime publishedAt, TagVocabulary vocabulary, CancellationToken cancellationToken)
+        string file, SeedDocument document, string hash, DateTime publishedAt, TagVocabulary vocabulary,
+        CancellationToken cancellationToken)
     {
         var draft = document.Content;
         var now = clock.GetUtcNow().UtcDateTime;

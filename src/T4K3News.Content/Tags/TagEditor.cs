@@ -11,14 +11,15 @@ namespace T4K3News.Content.Tags;
 /// </summary>
 public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, TimeProvider clock)
 {
-    /// <summary>Creates a tag; without <paramref name="slug"/> its slug is derived from the name, which is never refused.</summary>
+    /// <summary>Creates a tag; without <paramref name="slug"/> one is derived from the name, never refused.</summary>
     public async Task<EditResult<Tag>> CreateAsync(string name, string? slug, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var result = await TryCreateAsync(name, slug, cancellationToken);
             // Another write took the derived slug at the same moment: derive again.
-            if (slug is not null || attempt == ArticleEditor.MaxSlugAttempts || !result.Errors.Any(e => e is SlugTakenError))
+            if (slug is not null || attempt == ArticleEditor.MaxSlugAttempts
+                || !result.Errors.Any(e => e is SlugTakenError))
                 return result;
         }
     }
@@ -27,7 +28,11 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var tag = new Tag { Name = name.Trim(), Slug = slug?.Trim() ?? await FreeSlugAsync(db, name, cancellationToken) };
+        var tag = new Tag
+        {
+            Name = name.Trim(),
+            Slug = slug?.Trim() ?? await FreeSlugAsync(db, name, cancellationToken),
+        };
         var errors = await ValidateAsync(db, tag, cancellationToken);
         if (errors.Count > 0)
             return EditResult<Tag>.Failure(errors);
@@ -37,7 +42,7 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
         return await SaveAsync(db, transaction, tag, cancellationToken);
     }
 
-    /// <summary>The slug derived from <paramref name="name"/> that no tag has, nor had before a rename or merge.</summary>
+    /// <summary>The slug derived from <paramref name="name"/> that no tag has, nor had before a rename.</summary>
     private static Task<string> FreeSlugAsync(ContentDbContext db, string name, CancellationToken cancellationToken) =>
         Slug.FreeAsync(name, "tag", TagLimits.Slug, prefix => db.Tags
             .Where(t => t.Slug.StartsWith(prefix)).Select(t => t.Slug)
@@ -143,7 +148,8 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
     /// </summary>
     private static async Task ClaimSlugAsync(ContentDbContext db, Tag tag, CancellationToken cancellationToken)
     {
-        await db.TagSlugHistory.Where(h => h.Slug == tag.Slug && h.TagId == tag.Id).ExecuteDeleteAsync(cancellationToken);
+        await db.TagSlugHistory.Where(h => h.Slug == tag.Slug && h.TagId == tag.Id)
+            .ExecuteDeleteAsync(cancellationToken);
         await db.DeletedTags.Where(d => d.Slug == tag.Slug).ExecuteDeleteAsync(cancellationToken);
     }
 
