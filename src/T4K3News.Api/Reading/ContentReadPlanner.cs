@@ -252,7 +252,8 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         if (ShowsLists)
             shown += $" || ARRAY['{ContentResponseDependencies.Lists}']";
         var history = model.FindEntityType(typeof(ArticleSlugHistory))!;
-        var slugParameter = ArgumentParameter("slug", slug);
+        // Slugs are lowercase: another case of one finds what it finds (folded as Slug.Canonical does: ASCII only).
+        var slugParameter = $"lower({ArgumentParameter("slug", slug)} COLLATE \"C\")";
         var select = $"SELECT {article}, {shown} FROM {Table(articles)} {a}";
         // A slug the article had before a rename still finds it (the answer depends on that article, as for its slug now).
         // The history is read only when no article has the slug now: the first branch's row ends the statement.
@@ -273,8 +274,8 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         if (tag is null)
             return null;
         var history = model.FindEntityType(typeof(TagSlugHistory))!;
-        var slugParameter = ArgumentParameter("slug", slug);
-        // A slug the tag had before a rename or merge still finds it.
+        var slugParameter = $"lower({ArgumentParameter("slug", slug)} COLLATE \"C\")";
+        // A slug the tag had before a rename or merge still finds it; so does the slug in another case.
         return $"""
             SELECT {tag}, ARRAY['{ContentResponseDependencies.TagLookups}', '{ContentResponseDependencies.Lists}'] FROM {Table(tags)} {t}
             WHERE {t}.{Column(tags, nameof(Tag.Slug))} = {slugParameter}
