@@ -79,10 +79,27 @@ public static class EndpointProtection
         });
 
         var origins = configuration.GetSection(CorsOptions.Section).Get<CorsOptions>()?.AllowedOrigins ?? [];
-        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
-            policy.WithOrigins(origins).WithMethods("GET", "POST").WithHeaders("Authorization", "Content-Type", "Accept", Previews.PreviewTokenAuthentication.HeaderName)
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IHostEnvironment>(
+            (cors, environment) => cors.AddDefaultPolicy(policy => policy
+                .WithOrigins([.. origins, .. DevelopmentFrontEnd(environment, configuration)])
+                .WithMethods("GET", "POST")
+                .WithHeaders("Authorization", "Content-Type", "Accept", Previews.PreviewTokenAuthentication.HeaderName)
                 .WithExposedHeaders("ETag", "Retry-After").SetPreflightMaxAge(TimeSpan.FromHours(1))));
         return services;
+    }
+
+    /// <summary>
+    /// In Development the front end at <c>Site:BaseUrl</c> (by default a local Next.js or Nuxt app on port 3000) may call
+    /// the API from the browser at once; elsewhere only the configured origins may.
+    /// </summary>
+    private static IEnumerable<string> DevelopmentFrontEnd(IHostEnvironment environment, IConfiguration configuration)
+    {
+        if (!environment.IsDevelopment())
+            yield break;
+        var baseUrl = configuration[$"{Syndication.SiteOptions.Section}:BaseUrl"] ?? new Syndication.SiteOptions().BaseUrl;
+        if (Uri.TryCreate(baseUrl, UriKind.Absolute, out var site))
+            yield return site.GetLeftPart(UriPartial.Authority);
     }
 
     /// <summary>Marks an endpoint as rate limited and authenticated (see <see cref="UseRateLimitedAuthentication"/>).</summary>

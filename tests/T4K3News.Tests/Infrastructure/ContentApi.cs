@@ -26,6 +26,9 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>The host's environment (Production requires Site:BaseUrl among the settings).</summary>
+    protected virtual string EnvironmentName => "Testing";
+
     /// <summary>
     /// Serve on a loopback port through Kestrel instead of the in-memory test server: for WebSocket tests that depend
     /// on the real socket (the in-memory one never blocks a send, checks no UTF-8 and accepts any close reason).
@@ -82,7 +85,7 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("ConnectionStrings:Content", ConnectionString);
         builder.UseSetting("Import:OnStartup", SeedsFolder is null ? "false" : "true");
         builder.UseSetting("Import:SeedsPath", SeedsFolder ?? RepositoryPaths.Seeds);
