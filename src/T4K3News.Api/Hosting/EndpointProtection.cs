@@ -19,6 +19,12 @@ public sealed class RateLimitOptions
     /// <summary>Requests one editor's token may make per window; also what one address may send with tokens, before they are looked up.</summary>
     public int EditorPermitLimit { get; set; } = 6_000;
 
+    /// <summary>
+    /// Requests one reader's (delivery) token may make per window, whatever address sends them: a server-rendered front
+    /// end sends its readers' requests from one address. Before the lookup an address may send this many with tokens too.
+    /// </summary>
+    public int ReaderTokenPermitLimit { get; set; } = 6_000;
+
     /// <summary>Requests with a token that turns out unknown, revoked or expired one address may send per window; then its tokens are refused unread.</summary>
     public int InvalidTokenPermitLimit { get; set; } = 60;
 
@@ -166,6 +172,8 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
                 BucketKind.Anonymous => options.Value.AnonymousPermitLimit,
                 BucketKind.InvalidTokens => options.Value.InvalidTokenPermitLimit,
                 BucketKind.SocketConnects => options.Value.WebSocketConnectPermitLimit,
+                BucketKind.ReaderToken => options.Value.ReaderTokenPermitLimit,
+                BucketKind.TokensFromAddress => Math.Max(options.Value.EditorPermitLimit, options.Value.ReaderTokenPermitLimit),
                 _ => options.Value.EditorPermitLimit,
             },
             Window = options.Value.Window,
@@ -202,6 +210,8 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
     {
         if (!limits.Enabled || !HasToken(http))
             return true;
+        if (http.User.IsInRole(Roles.Reader) && http.User.Identity?.Name is { } reader)
+            return await AdmitAsync(http, new Bucket(BucketKind.ReaderToken, reader));
         return http.User.Identity is { IsAuthenticated: true, Name: { } name }
             ? await AdmitAsync(http, new Bucket(BucketKind.Token, name))
             : await AdmitAsync(http, new Bucket(BucketKind.InvalidTokens, http.Connection.RemoteIpAddress?.ToString() ?? ""));
@@ -254,6 +264,7 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
         Anonymous,
         TokensFromAddress,
         Token,
+        ReaderToken,
         InvalidTokens,
         SocketConnects,
     }
