@@ -144,6 +144,18 @@ public sealed class ReaderTokenTests(ReaderTokenApi api) : IClassFixture<ReaderT
         }
     }
 
+    [Fact]
+    public async Task Over_a_WebSocket_a_reader_token_connects_as_a_reader_who_may_not_subscribe_to_editors_changes()
+    {
+        await using var socket = await GraphQLWebSocketClient.ConnectAsEditorAsync(api, await api.CreateTokenAsync(TokenRole.Reader));
+
+        await socket.SubscribeAsync("1", "subscription { articleChanged { articleId } }");
+        var refused = await socket.ReceiveAsync();
+
+        Assert.Equal("1", refused?["id"].Text());
+        Assert.Contains("\"code\":\"AUTH_NOT_AUTHENTICATED\"", refused!.ToJsonString());
+    }
+
     private async Task<List<int>> StatusesAsync(GraphQLClient client, int requests)
     {
         var statuses = new List<int>();
