@@ -38,7 +38,8 @@ public sealed class BearerTokenAuthentication(ApiTokens tokens) : IGraphQLTokenA
     public static ClaimsPrincipal PrincipalFor(ApiToken token)
     {
         if (token.Role == TokenRole.Reader)
-            return new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, token.Name), new Claim(ClaimTypes.Role, Roles.Reader)]));
+            return new ClaimsPrincipal(new ClaimsIdentity(
+                [new Claim(ClaimTypes.Name, token.Name), new Claim(ClaimTypes.Role, Roles.Reader)]));
         var roles = token.Role == TokenRole.Admin ? new[] { Roles.Editor, Roles.Admin } : [Roles.Editor];
         return new ClaimsPrincipal(new ClaimsIdentity(
             roles.Select(role => new Claim(ClaimTypes.Role, role)).Prepend(new Claim(ClaimTypes.Name, token.Name)), SchemeName));
@@ -50,7 +51,7 @@ public static class Roles
     public const string Editor = "editor";
     public const string Admin = "admin";
 
-    /// <summary>A delivery token's: no more than anonymous readers may do; it only names the token for rate limiting.</summary>
+    /// <summary>A delivery token's: no more than anonymous readers may; it names the token for rate limiting.</summary>
     public const string Reader = "reader";
 }
 

@@ -21,7 +21,8 @@ public sealed class RateLimitOptions
 
     /// <summary>
     /// Requests one reader's (delivery) token may make per window, whatever address sends them: a server-rendered front
-    /// end sends its readers' requests from one address. Before the lookup an address may send this many with tokens too.
+    /// end sends its readers' requests from one address. Before the lookup an address may send this many with tokens
+    /// too.
     /// </summary>
     public int ReaderTokenPermitLimit { get; set; } = 6_000;
 
@@ -96,14 +97,15 @@ public static class EndpointProtection
     }
 
     /// <summary>
-    /// In Development the front end at <c>Site:BaseUrl</c> (by default a local Next.js or Nuxt app on port 3000) may call
-    /// the API from the browser at once; elsewhere only the configured origins may.
+    /// In Development the front end at <c>Site:BaseUrl</c> (by default a local Next.js or Nuxt app on port 3000) may
+    /// call the API from the browser at once; elsewhere only the configured origins may.
     /// </summary>
     private static IEnumerable<string> DevelopmentFrontEnd(IHostEnvironment environment, IConfiguration configuration)
     {
         if (!environment.IsDevelopment())
             yield break;
-        var baseUrl = configuration[$"{Syndication.SiteOptions.Section}:BaseUrl"] ?? new Syndication.SiteOptions().BaseUrl;
+        var baseUrl = configuration[$"{Syndication.SiteOptions.Section}:BaseUrl"]
+            ?? new Syndication.SiteOptions().BaseUrl;
         if (Uri.TryCreate(baseUrl, UriKind.Absolute, out var site))
             yield return site.GetLeftPart(UriPartial.Authority);
     }
@@ -173,7 +175,8 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
                 BucketKind.InvalidTokens => options.Value.InvalidTokenPermitLimit,
                 BucketKind.SocketConnects => options.Value.WebSocketConnectPermitLimit,
                 BucketKind.ReaderToken => options.Value.ReaderTokenPermitLimit,
-                BucketKind.TokensFromAddress => Math.Max(options.Value.EditorPermitLimit, options.Value.ReaderTokenPermitLimit),
+                BucketKind.TokensFromAddress =>
+                    Math.Max(options.Value.EditorPermitLimit, options.Value.ReaderTokenPermitLimit),
                 _ => options.Value.EditorPermitLimit,
             },
             Window = options.Value.Window,

@@ -23,7 +23,9 @@ public enum FeedFormat
 /// </summary>
 public static class Feeds
 {
-    /// <summary>Dublin Core, whose <c>creator</c> names an RSS item's authors (RSS's own <c>author</c> holds an e-mail address).</summary>
+    /// <summary>
+    /// Dublin Core, whose <c>creator</c> names an RSS item's authors (RSS's own <c>author</c> holds an e-mail address).
+    /// </summary>
     public const string DublinCoreNamespace = "http://purl.org/dc/elements/1.1/";
 
     public static string FileName(FeedFormat format) => format switch
@@ -47,7 +49,8 @@ public static class Feeds
         var visible = SyndicatedArticles.Visible(db, now);
         if (tag is not null)
             visible = visible.Where(a => a.ArticleTags.Any(t => t.TagId == tag.Id));
-        var articles = await SyndicatedArticles.ReadWithAuthorsAsync(SyndicatedArticles.Latest(visible, items), cancellationToken);
+        var latest = SyndicatedArticles.Latest(visible, items);
+        var articles = await SyndicatedArticles.ReadWithAuthorsAsync(latest, cancellationToken);
         var validUntil = await SyndicatedArticles.UnchangedUntilAsync(db, now, cancellationToken);
 
         var title = tag is null ? site.Title : $"{site.Title}: {tag.Name}";
@@ -80,10 +83,11 @@ public static class Feeds
                     item.Categories.Add(new SyndicationCategory(SyndicatedArticles.XmlText(tag), null, SyndicatedArticles.XmlText(tag)));
                 foreach (var author in article.Authors)
                 {
+                    var name = SyndicatedArticles.XmlText(author.Name);
                     if (format == FeedFormat.Rss)
-                        item.ElementExtensions.Add("creator", DublinCoreNamespace, SyndicatedArticles.XmlText(author.Name));
+                        item.ElementExtensions.Add("creator", DublinCoreNamespace, name);
                     else
-                        item.Authors.Add(new SyndicationPerson(null, SyndicatedArticles.XmlText(author.Name), author.Url));
+                        item.Authors.Add(new SyndicationPerson(null, name, author.Url));
                 }
 
                 return item;
@@ -93,7 +97,8 @@ public static class Feeds
             // Atom wants an author for every entry: the site stands for those whose bylines name no writer.
             feed.Authors.Add(new SyndicationPerson(null, site.Title, site.BaseUrl));
         else
-            feed.AttributeExtensions.Add(new XmlQualifiedName("dc", "http://www.w3.org/2000/xmlns/"), DublinCoreNamespace);
+            feed.AttributeExtensions.Add(
+                new XmlQualifiedName("dc", "http://www.w3.org/2000/xmlns/"), DublinCoreNamespace);
         feed.Links.Add(new SyndicationLink(new Uri(self), "self", null, format == FeedFormat.Rss ? "application/rss+xml" : "application/atom+xml", 0));
 
         using var buffer = new MemoryStream();

@@ -35,8 +35,9 @@ public static class SyndicatedArticles
                 a.ArticleTags.OrderBy(t => t.Tag.Name).Select(t => t.Tag.Name).ToList()))
             .ToListAsync(cancellationToken);
 
-    /// <summary>The articles with their <see cref="SyndicatedArticle.Authors"/>, for feeds (sitemaps name no authors).</summary>
-    public static async Task<List<SyndicatedArticle>> ReadWithAuthorsAsync(IQueryable<Article> articles, CancellationToken cancellationToken)
+    /// <summary>The articles with their <see cref="SyndicatedArticle.Authors"/>, for feeds (sitemaps name none).</summary>
+    public static async Task<List<SyndicatedArticle>> ReadWithAuthorsAsync(
+        IQueryable<Article> articles, CancellationToken cancellationToken)
     {
         var read = await articles.Select(a => new
             {

@@ -8,7 +8,7 @@ public enum TokenRole
     Editor,
     Admin,
 
-    /// <summary>A delivery token for a front end's server: sees what anonymous readers see, with its own rate budget.</summary>
+    /// <summary>A front end server's delivery token: sees what anonymous readers see, with its own rate budget.</summary>
     Reader,
 }
 
