@@ -26,7 +26,7 @@ public class ContentApi : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    /// <summary>The host's environment (Production requires Site:BaseUrl among the settings).</summary>
+    /// <summary>ASPNETCORE_ENVIRONMENT as the server sees it; Development changes what errors tell.</summary>
     protected virtual string EnvironmentName => "Testing";
 
     /// <summary>
