@@ -38,6 +38,7 @@ public sealed class ApiServer : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ConnectionStrings__Content"] = connectionString;
+        start.Environment["Site__BaseUrl"] = "https://news.example"; // Production refuses to start without one
         start.Environment["Import__OnStartup"] = "false";
         start.Environment["RateLimiting__Enabled"] = "false";
         start.Environment["GraphQL__ResponseCache"] = responseCache ? "true" : "false";

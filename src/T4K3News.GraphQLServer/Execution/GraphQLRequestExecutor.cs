@@ -296,5 +296,6 @@ public enum Transport
 public sealed record Caller(IServiceProvider Services, System.Security.Claims.ClaimsPrincipal User, CancellationToken Cancellation, bool Anonymous = false)
 {
     public static Caller Of(HttpContext http) => new(http.RequestServices, http.User, http.RequestAborted,
-        Anonymous: http.User.Identity?.IsAuthenticated != true && http.Request.Headers.Authorization.Count == 0 && !http.IsMarkedPrivate());
+        Anonymous: http.User.Identity?.IsAuthenticated != true && !http.IsMarkedPrivate()
+            && (http.Request.Headers.Authorization.Count == 0 || http.IsMarkedReader()));
 }
