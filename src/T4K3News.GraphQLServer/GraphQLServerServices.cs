@@ -17,6 +17,8 @@ public static class GraphQLServerServices
     {
         services.AddOptions<GraphQLServerOptions>().BindConfiguration(GraphQLServerOptions.Section);
         services.AddSingleton<NodeRegistry>();
+        // Every DateTime of the schema (fields, arguments, filters) reads and writes times as HotChocolate's does.
+        services.AddSingleton<DateTimeGraphType, Scalars.UtcDateTimeGraphType>();
         services.AddSingleton(provider => new ResponseCache(
             provider.GetRequiredService<IOptions<GraphQLServerOptions>>(), provider.GetRequiredService<IGraphQLTextSerializer>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System, provider.GetService<IResponseDependencies>()));

@@ -51,6 +51,9 @@ namespace T4K3News.Migrations.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("FirstPublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("HeroImageAltText")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");

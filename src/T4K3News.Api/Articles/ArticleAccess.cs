@@ -11,6 +11,9 @@ public sealed class ArticleAccess(IHttpContextAccessor http, TimeProvider clock)
     /// <summary>The one article a valid preview token of this request shows in any status (see <see cref="Previews.PreviewGrant"/>).</summary>
     public int? PreviewedArticleId => http.HttpContext?.Features.Get<Previews.PreviewGrant>()?.ArticleId;
 
+    /// <summary>The request's time, for what depends on it beyond visibility (a scheduled article's status).</summary>
+    public DateTime Now => clock.GetUtcNow().UtcDateTime;
+
     public IQueryable<Article> Articles(ContentDbContext db) =>
         SeesUnpublished ? db.Articles : db.Articles.VisibleToReaders(clock.GetUtcNow().UtcDateTime);
 

@@ -68,13 +68,18 @@ public static class ArticleFiltering
 
     private static LambdaExpression Key<TKey>(Expression<Func<Article, TKey>> key) => key;
 
-    public static IQueryable<Article> Where(IQueryable<Article> articles, object? where) =>
-        where is null ? articles : articles.Where(Filter.ToPredicate(where));
+    /// <summary>A client's filter at <paramref name="now"/>, which tells scheduled articles from published ones.</summary>
+    public static Expression<Func<Article, bool>> Predicate(object where, DateTime now) =>
+        Filter.ToPredicate(ScheduledStatusFilter.Rewrite(where, now));
+
+    public static IQueryable<Article> Where(IQueryable<Article> articles, object? where, DateTime now) =>
+        where is null ? articles : articles.Where(Predicate(where, now));
 
     /// <summary>Newest first unless the client orders otherwise; the id keeps pages stable among equal times.</summary>
-    public static IQueryable<Article> Apply(IQueryable<Article> articles, object? where, IEnumerable<object?>? order)
+    public static IQueryable<Article> Apply(
+        IQueryable<Article> articles, object? where, IEnumerable<object?>? order, DateTime now)
     {
-        articles = Where(articles, where);
+        articles = Where(articles, where, now);
         if (order is null || !order.Any())
             return articles.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id);
         return Sort.Apply(articles, order, a => a.Id, SortDirection.Asc);

@@ -1,11 +1,13 @@
 using System.ComponentModel;
 using System.Reflection;
 using GraphQL;
+using Microsoft.EntityFrameworkCore;
 using GraphQL.Types;
 using T4K3News.Api.Editing;
 using T4K3News.Api.Auth;
 using T4K3News.GraphQLServer;
 using T4K3News.Api.Tags;
+using T4K3News.Content;
 using T4K3News.Content.Articles;
 using T4K3News.Content.Editing;
 
@@ -16,16 +18,16 @@ public static class ArticleMutations
     public static void Register(ObjectGraphType mutation)
     {
         mutation.Field<CreateArticlePayloadType>("createArticle")
-            .Description("Creates a draft. Tags and related articles are given by id.")
+            .Description("Creates a draft. Tags are given by id or by slug, authors likewise, related articles by id.")
             .Argument<NonNullGraphType<CreateArticleInputType>>("input")
             .ResolveAsync(async context =>
             {
                 var input = context.GetArgument<CreateArticleInput>("input");
-                return await context.RunAsync(Roles.Editor, input.Slug ?? input.Title, actor =>
+                return await context.RunAsync(Roles.Editor, input.Slug ?? input.Title, async actor =>
                 {
-                    var (tagIds, relatedIds, idErrors) = DecodeIds(input.TagIds, input.RelatedArticleIds);
-                    var bylines = Authors.BylineInput.Decode(input.Bylines, idErrors);
-                    return Editor(context).CreateAsync(
+                    var (tagIds, relatedIds, bylines, idErrors) =
+                        await ReferencesAsync(context, input.TagIds, input.Tags, input.RelatedArticleIds, input.Bylines);
+                    return await Editor(context).CreateAsync(
                         article => Write(input, article, tagIds, relatedIds, bylines), actor, context.CancellationToken,
                         idErrors, deriveSlug: input.Slug is null);
                 });
@@ -37,13 +39,13 @@ public static class ArticleMutations
             .ResolveAsync(async context =>
             {
                 var input = context.GetArgument<UpdateArticleInput>("input");
-                return await context.RunAsync(Roles.Editor, input.Id, actor =>
+                return await context.RunAsync(Roles.Editor, input.Id, async actor =>
                 {
-                    var (tagIds, relatedIds, idErrors) = DecodeIds(input.TagIds, input.RelatedArticleIds);
-                    var bylines = Authors.BylineInput.Decode(input.Bylines, idErrors);
                     if (!MutationRunner.TryDecodeId(input.Id, ArticleType.TypeName, out var id))
-                        return Task.FromResult(EditResult<Article>.Failure(MutationRunner.UnknownId(input.Id, ArticleType.TypeName)));
-                    return Editor(context).ChangeAsync(id, input.ExpectedVersion, actor, article =>
+                        return EditResult<Article>.Failure(MutationRunner.UnknownId(input.Id, ArticleType.TypeName));
+                    var (tagIds, relatedIds, bylines, idErrors) =
+                        await ReferencesAsync(context, input.TagIds, input.Tags, input.RelatedArticleIds, input.Bylines);
+                    return await Editor(context).ChangeAsync(id, input.ExpectedVersion, actor, article =>
                     {
                         Write(input, article, tagIds, relatedIds, bylines);
                         return [];
@@ -114,26 +116,35 @@ public static class ArticleMutations
             article.SetBylines(bylines);
     }
 
-    private static (List<int>? TagIds, List<int>? RelatedIds, List<EditError> Errors) DecodeIds(List<string>? tagIds, List<string>? relatedIds)
+    /// <summary>
+    /// The tags (by id or slug), related articles (by id) and bylines an input names, as keys, with what names nothing.
+    /// </summary>
+    private static async Task<(List<int>? TagIds, List<int>? RelatedIds, List<(int, BylineRole)>? Bylines, List<EditError> Errors)>
+        ReferencesAsync(
+            IResolveFieldContext context, List<string>? tagIds, List<string>? tagSlugs, List<string>? relatedArticleIds,
+            List<Authors.BylineInput>? bylineInputs)
     {
         var errors = new List<EditError>();
-        List<int>? Decode(List<string>? ids, string typeName)
+        List<int>? relatedIds = null;
+        if (relatedArticleIds is not null)
         {
-            if (ids is null)
-                return null;
-            var keys = new List<int>();
-            foreach (var id in ids)
+            relatedIds = [];
+            foreach (var id in relatedArticleIds)
             {
-                if (MutationRunner.TryDecodeId(id, typeName, out var key))
-                    keys.Add(key);
+                if (MutationRunner.TryDecodeId(id, ArticleType.TypeName, out var key))
+                    relatedIds.Add(key);
                 else
-                    errors.Add(MutationRunner.UnknownId(id, typeName));
+                    errors.Add(MutationRunner.UnknownId(id, ArticleType.TypeName));
             }
-
-            return keys;
         }
 
-        return (Decode(tagIds, TagType.TypeName), Decode(relatedIds, ArticleType.TypeName), errors);
+        if (tagIds is null && tagSlugs is null && bylineInputs is null)
+            return (null, relatedIds, null, errors);
+        var databases = context.RequestServices!.GetRequiredService<IDbContextFactory<ContentDbContext>>();
+        await using var db = await databases.CreateDbContextAsync(context.CancellationToken);
+        var tags = await TagReferences.ResolveAsync(db, tagIds, tagSlugs, errors, context.CancellationToken);
+        var bylines = await Authors.BylineInput.ResolveAsync(db, bylineInputs, errors, context.CancellationToken);
+        return (tags, relatedIds, bylines, errors);
     }
 
     private static ArticleEditor Editor(IResolveFieldContext context) => context.RequestServices!.GetRequiredService<ArticleEditor>();
@@ -165,7 +176,11 @@ public sealed record CreateArticleInput
     public List<Callout>? Callouts { get; init; }
 
     [Id]
+    [Description("The article's tags by id; or give them by slug with tags, not both.")]
     public List<string>? TagIds { get; init; }
+
+    [Description("The article's tags by slug, in any case (an old slug names the tag it became); instead of tagIds.")]
+    public List<string>? Tags { get; init; }
 
     [Id]
     public List<string>? RelatedArticleIds { get; init; }
@@ -198,7 +213,11 @@ public sealed record UpdateArticleInput
     public List<Callout>? Callouts { get; init; }
 
     [Id]
+    [Description("The article's tags by id; or give them by slug with tags, not both.")]
     public List<string>? TagIds { get; init; }
+
+    [Description("The article's tags by slug, in any case (an old slug names the tag it became); instead of tagIds.")]
+    public List<string>? Tags { get; init; }
 
     [Id]
     public List<string>? RelatedArticleIds { get; init; }
@@ -283,7 +302,9 @@ public sealed class PublishArticleInputType : InputObjectGraphType<PublishArticl
         Name = "PublishArticleInput";
         Field<NonNullGraphType<IdGraphType>>("id");
         Field<NonNullGraphType<IntGraphType>>("expectedVersion");
-        Field<DateTimeGraphType>("at").Description("When readers see it; omitted means now, a future time schedules it.");
+        Field<DateTimeGraphType>("at").Description(
+            "When readers see it, with its offset; a future time schedules it (a past one is refused). "
+            + "Omitted: the time it was published before, if it was, else now.");
     }
 }
 

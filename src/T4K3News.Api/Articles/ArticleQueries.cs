@@ -35,8 +35,8 @@ public static class ArticleQueries
                 var where = context.GetArgument<object?>("where");
                 var order = context.GetArgument<List<object?>?>("order");
                 return await context.ToKeysetConnectionAsync(databases,
-                    db => ArticleFiltering.Where(access.Articles(db).AsNoTracking(), where),
-                    articles => ArticleFiltering.Apply(articles, null, order),
+                    db => ArticleFiltering.Where(access.Articles(db).AsNoTracking(), where, access.Now),
+                    articles => ArticleFiltering.Apply(articles, null, order, access.Now),
                     ArticleFiltering.Keyset(order), context.CancellationToken);
             });
     }

@@ -14,7 +14,11 @@ public static class ArticleSlugs
 {
     public static void Register(ObjectGraphType query) =>
         query.Field<SlugResolutionType>("resolveSlug")
-            .Description("What a slug leads to, for front ends turning old links into redirects: the article the caller may see that has this slug now, or had it before a rename; null when there is none. Slugs are lowercase: the slug in another case leads where the lowercase one does, as a redirect.")
+            .Description(
+                "What a slug leads to, for front ends turning old links into redirects: the article the caller may see "
+                + "(with X-Preview-Token, also that token's article) that has this slug now, or had it before a rename; "
+                + "null when there is none. Slugs are lowercase: the slug in another case leads where the lowercase one "
+                + "does, as a redirect.")
             .Argument<NonNullGraphType<StringGraphType>>("slug")
             .ResolveAsync(async context =>
             {
@@ -22,7 +26,8 @@ public static class ArticleSlugs
                 var access = context.RequestServices!.GetRequiredService<ArticleAccess>();
                 var slug = context.GetArgument<string>("slug");
                 await using var db = await databases.CreateDbContextAsync(context.CancellationToken);
-                return await ResolveAsync(db, access, slug, context.CancellationToken);
+                // A preview token's article resolves too, so the redirect recipe serves previews as it serves readers.
+                return await ResolveAsync(db, access, slug, context.CancellationToken, previewed: true);
             });
 
     /// <summary>

@@ -16,10 +16,14 @@ public sealed class ArticleType : AutoRegisteringObjectGraphType<Article>
     public ArticleType()
         : base(
             // The server's bookkeeping, and what the fields below show in another shape.
-            a => a.Id, a => a.PublicationId, a => a.Publication, a => a.HeroImageAltText, a => a.HeroImageCaption,
+            a => a.Id, a => a.Status, a => a.PublicationId, a => a.Publication, a => a.HeroImageAltText, a => a.HeroImageCaption,
             a => a.SourceFile, a => a.SourceHash, a => a.ImportedVersion, a => a.ArticleTags, a => a.RelatedArticles, a => a.Bylines, a => a.Corrections)
     {
         this.ImplementNode(TypeName, article => article.Id);
+
+        Field<NonNullGraphType<EnumerationGraphType<ArticleStatus>>>("status")
+            .Description("Where the article stands in the workflow; SCHEDULED: published, with its publication time to come.")
+            .Resolve(c => c.Source.StatusAt(c.RequestServices!.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime));
 
         Field<HeroImageType>("heroImage")
             .Description("The image at the top of the article; null when it has none.")

@@ -40,7 +40,7 @@ public abstract class ArticlesOf(IDbContextFactory<ContentDbContext> databases, 
         {
             // Counting back from each owner's own end gives every owner its own offset: not one statement, and rare.
             return new UnbatchedResult<Connection<Article>>(context.ToConnectionAsync(databases,
-                db => ArticleFiltering.Apply(Of(access.Articles(db).AsNoTracking(), ownerId), where, order),
+                db => ArticleFiltering.Apply(Of(access.Articles(db).AsNoTracking(), ownerId), where, order, access.Now),
                 context.CancellationToken));
         }
 
@@ -69,7 +69,8 @@ public abstract class ArticlesOf(IDbContextFactory<ContentDbContext> databases, 
 
         public Batch(ArticlesOf owners, PageWindow window, object? where, List<object?>? order)
         {
-            IQueryable<Article> Filtered(ContentDbContext db) => ArticleFiltering.Apply(owners.access.Articles(db).AsNoTracking(), where, order);
+            IQueryable<Article> Filtered(ContentDbContext db) =>
+                ArticleFiltering.Apply(owners.access.Articles(db).AsNoTracking(), where, order, owners.access.Now);
 
             totals = new(async (ownerIds, ct) =>
             {

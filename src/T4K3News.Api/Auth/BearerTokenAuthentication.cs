@@ -6,7 +6,8 @@ namespace T4K3News.Api.Auth;
 
 /// <summary>
 /// `Authorization: Bearer &lt;token&gt;` against the token store. A request without a token is anonymous; one with an
-/// unknown, revoked or expired token is anonymous too, and mutations then answer AUTH_NOT_AUTHENTICATED. It runs for
+/// unknown, revoked or expired token reads as anonymous too, but what needs a role then answers AUTH_TOKEN_INVALID
+/// rather than AUTH_NOT_AUTHENTICATED, so that its sender knows the token is the problem. It runs for
 /// the GraphQL endpoint only, between its rate limits (see <see cref="Hosting.EndpointProtection"/>), so that made-up
 /// tokens are refused before they are looked up, and no other path looks one up at all.
 /// </summary>
@@ -21,11 +22,19 @@ public sealed class BearerTokenAuthentication(ApiTokens tokens) : IGraphQLTokenA
         if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return;
         if (await tokens.FindActiveAsync(header["Bearer ".Length..].Trim(), http.RequestAborted) is not { } token)
+        {
+            http.User = InvalidToken;
             return;
+        }
         http.User = PrincipalFor(token);
         if (token.Role == TokenRole.Reader)
             http.MarkReader();
     }
+
+    /// <summary>Marks an anonymous caller whose token was refused: an identity that is not authenticated.</summary>
+    public const string InvalidTokenClaim = "t4k3news:invalid-token";
+
+    private static ClaimsPrincipal InvalidToken => new(new ClaimsIdentity([new Claim(InvalidTokenClaim, "true")]));
 
     /// <summary>The WebSocket transport's check of the token sent in connection_init, and again before each event.</summary>
     public async Task<ClaimsPrincipal?> AuthenticateAsync(string token, CancellationToken cancellationToken) =>

@@ -39,7 +39,7 @@ public static class TokenMutations
                     }
                     catch (ArgumentException e)
                     {
-                        return EditResult<IssuedToken>.Failure(new ValidationError("name", e.Message.Split(" (Parameter")[0]));
+                        return EditResult<IssuedToken>.Failure(new ValidationError("name", e.Message));
                     }
                 });
             });

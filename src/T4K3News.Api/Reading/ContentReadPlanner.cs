@@ -291,7 +291,9 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         var backward = keys?.Backward == true;
 
         var a = Alias("a");
-        var filter = planning.Argument(field, definition, "where") is { } where ? Filter(ArticleFiltering.Filter, articles, where, a) : "TRUE";
+        var filter = planning.Argument(field, definition, "where") is { } where
+            ? Filter(ArticleFiltering.Filter, articles, ScheduledStatusFilter.Rewrite(where, ScheduledStatusFilter.Now), a)
+            : "TRUE";
         var order = Order(orderArgument, a);
         if (filter is null || order is null)
             return null;
@@ -431,6 +433,7 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
             // Editors-only fields: their resolvers refuse readers with an error at the field's path, which a statement
             // cannot give, so the root field is declined (for editors too: they are rarely read and never cached).
             "previewLinks" or "revisions" => null,
+            "status" => Status(definition, a),
             _ => OrderedList(definition, field, a) ?? Scalar(articles, definition, a),
         });
 
@@ -567,13 +570,32 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
 
     private string ReadersSee(string alias)
     {
+        var published = $"{alias}.{Column(articles, nameof(Article.Status))} = {Parameter(nameof(ArticleStatus.Published))}";
+        return $"({published} AND {alias}.{Column(articles, nameof(Article.PublishedAt))} <= {Now()})";
+    }
+
+    /// <summary>The request's time: one parameter that a kept plan sets afresh each time it runs.</summary>
+    private string Now()
+    {
         if (nowParameter is null)
         {
             nowParameter = Parameter(now);
             NowIndex = Parameters.Count - 1;
         }
 
-        return $"({alias}.{Column(articles, nameof(Article.Status))} = {Parameter(nameof(ArticleStatus.Published))} AND {alias}.{Column(articles, nameof(Article.PublishedAt))} <= {nowParameter})";
+        return nowParameter;
+    }
+
+    /// <summary>The status as the resolvers report it: a published article whose time has not come is scheduled.</summary>
+    private string? Status(FieldType definition, string a)
+    {
+        if (Scalar(articles, definition, a) is not { } stored
+            || Unwrap(definition.ResolvedType!) is not EnumerationGraphType enumType
+            || enumType.Values.FindByValue(ArticleStatus.Scheduled) is not { } scheduled)
+            return null;
+        var published = $"{a}.{Column(articles, nameof(Article.Status))} = {Parameter(nameof(ArticleStatus.Published))}";
+        var due = $"{a}.{Column(articles, nameof(Article.PublishedAt))} > {Now()}";
+        return $"CASE WHEN {published} AND {due} THEN {Literal(scheduled.Name)} ELSE {stored} END";
     }
 
     /// <summary>The sort keys with their directions, then the id: newest first unless the client orders otherwise.</summary>
@@ -719,6 +741,8 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
                 ("contains" or "ncontains", string text) when kind == FilterFieldKind.String => Known($"strpos({column}, {Parameter(text)}) > 0"),
                 ("startsWith" or "nstartsWith", string text) when kind == FilterFieldKind.String => Known($"starts_with({column}, {Parameter(text)})"),
                 ("endsWith" or "nendsWith", string text) when kind == FilterFieldKind.String => EndsWith(Parameter(text)),
+                ("gt" or "ngt", _) when kind == FilterFieldKind.Ordered && ReferenceEquals(value, ScheduledStatusFilter.Now) =>
+                    Known($"{column} > {Now()}"),
                 ("gt" or "ngt", _) when kind == FilterFieldKind.Ordered => Known($"{column} > {Parameter(value)}"),
                 ("gte" or "ngte", _) when kind == FilterFieldKind.Ordered => Known($"{column} >= {Parameter(value)}"),
                 ("lt" or "nlt", _) when kind == FilterFieldKind.Ordered => Known($"{column} < {Parameter(value)}"),

@@ -42,7 +42,7 @@ public static class ArticleSearchQueries
                 await using var db = await services.GetRequiredService<IDbContextFactory<ContentDbContext>>().CreateDbContextAsync(context.CancellationToken);
                 var visible = access.Articles(db).AsNoTracking();
                 if (where is not null)
-                    visible = visible.Where(ArticleFiltering.Filter.ToPredicate(where));
+                    visible = visible.Where(ArticleFiltering.Predicate(where, access.Now));
                 var found = await search.FindAsync(db, visible, text, window.Start, window.Size + 1, wants, context.CancellationToken);
 
                 var page = PagingArguments.ToConnection(window, found.Hits, _ => throw new InvalidOperationException("Counted with the search."));

@@ -83,7 +83,7 @@ public sealed class SearchPlanner(IOptions<SearchOptions> options, Reading.Conte
         System.Linq.Expressions.Expression<Func<Content.Articles.Article, bool>>? predicate;
         try
         {
-            predicate = ArticleFiltering.Filter.ToPredicate(where);
+            predicate = ArticleFiltering.Predicate(where, access.Now);
         }
         catch (ExecutionError)
         {

@@ -28,7 +28,8 @@ public static class NewsArticleJsonLd
             json.WriteString("@type", "NewsArticle");
             json.WriteString("headline", article.Title);
             json.WriteString("description", article.Standfirst);
-            if (article.PublishedAt is { } publishedAt)
+            // The first publication: a story unpublished and published again, or rescheduled, was published then.
+            if ((article.FirstPublishedAt ?? article.PublishedAt) is { } publishedAt)
                 json.WriteString("datePublished", Utc(publishedAt));
             // An article edited before its scheduled publication was not modified before it was published.
             // A correction moves updatedAt, so it raises dateModified too.

@@ -6,6 +6,9 @@ public enum ArticleStatus
 {
     Draft,
     Published,
+
+    /// <summary>Published, with a publication time still to come: reported, never stored (stored as published).</summary>
+    Scheduled,
     Archived,
 }
 
@@ -66,6 +69,10 @@ public sealed class Article
     /// <summary>When the article is (or becomes) visible to readers; a published article with a future time is scheduled.</summary>
     [Editable(false)]
     public DateTime? PublishedAt { get; set; }
+
+    /// <summary>When readers could first see the article: set by its first publication, kept through republishing.</summary>
+    [Editable(false)]
+    public DateTime? FirstPublishedAt { get; set; }
 
     /// <summary>A short line above the headline.</summary>
     [MaxLength(ArticleLimits.Kicker)]

@@ -26,8 +26,6 @@ public sealed class PublishingOptions
 /// </summary>
 public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases, TimeProvider clock, IOptions<PublishingOptions> options)
 {
-    private static readonly DateTime EarliestPublicationTime = new(1990, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-
     /// <summary>
     /// Creates a draft that <paramref name="draft"/> fills in. <paramref name="inputErrors"/> are problems the caller
     /// found in the input already (such as malformed ids), reported together with the rest. With
@@ -116,17 +114,30 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
         return await SaveAsync(write, transaction, article, cancellationToken);
     }
 
+    /// <summary>
+    /// Publishes at <paramref name="at"/>, a time to come (or within <see cref="ArticleVisibility.ClockSkew"/> of now);
+    /// without it, at the time the article was published before, so a story unpublished and published again keeps its
+    /// place, else now. The first time readers could see it stays the article's first publication.
+    /// </summary>
     public Task<EditResult<Article>> PublishAsync(int articleId, int expectedVersion, DateTime? at, string author, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var when = at?.ToUniversalTime() ?? now;
+        var now = ArticleVisibility.Microseconds(clock.GetUtcNow().UtcDateTime);
         return ChangeAsync(articleId, expectedVersion, author, article =>
         {
             if (article.Status == ArticleStatus.Archived)
                 return [new InvalidStatusError("ARCHIVED", "An archived article must be restored before it is published.")];
-            if (when < EarliestPublicationTime || when > now.AddDays(options.Value.MaxScheduleDays))
-                return [new ValidationError("at", $"A publication time lies between {EarliestPublicationTime:yyyy-MM-dd} and {options.Value.MaxScheduleDays} days from now.")];
+            if (at is { } given && given.ToUniversalTime() < now - ArticleVisibility.ClockSkew)
+                return [new ValidationError("at",
+                    "A publication time cannot lie in the past (by more than a minute): omit at to publish now.")];
+            if (at?.ToUniversalTime() > now.AddDays(options.Value.MaxScheduleDays))
+                return [new ValidationError("at", $"A publication time lies at most {options.Value.MaxScheduleDays} days ahead.")];
+            var when = at is { } time ? ArticleVisibility.Microseconds(time.ToUniversalTime())
+                : article.PublishedAt is { } before && before <= now ? before
+                : now;
             (article.Status, article.PublishedAt) = (ArticleStatus.Published, when);
+            // Once readers have seen it, that stays its first publication; a schedule they never saw does not count.
+            if (article.FirstPublishedAt is null || article.FirstPublishedAt > now)
+                article.FirstPublishedAt = when;
             return [];
         }, cancellationToken);
     }
@@ -265,7 +276,9 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
         if (tagIds.Count > ArticleLimits.ItemsPerList)
             errors.Add(new ValidationError("tagIds", $"At most {ArticleLimits.ItemsPerList} tags."));
         var knownTags = await db.Tags.Where(t => tagIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(cancellationToken);
-        errors.AddRange(tagIds.Except(knownTags).Select(id => new NotFoundError($"Tag:{id}", $"There is no tag {id}.")));
+        // The caller names unknown tags as the client sent them; one deleted meanwhile is only known here.
+        errors.AddRange(tagIds.Except(knownTags)
+            .Select(id => new NotFoundError($"Tag:{id}", "A tag given was deleted meanwhile.")));
 
         var relatedIds = article.RelatedArticles.OrderBy(r => r.Position).Select(r => r.RelatedArticleId).ToList();
         if (relatedIds.Count > ArticleLimits.ItemsPerList)
@@ -288,7 +301,8 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
     private static NotFoundError ArticleNotFound(int id) => new($"Article:{id}", $"There is no article {id}.");
 
     /// <summary>Starts a write to articles in <paramref name="db"/>, inside the caller's open transaction.</summary>
-    internal static ArticleWrite Write(ContentDbContext db, string author, DateTime now) => new(db, author, now);
+    internal static ArticleWrite Write(ContentDbContext db, string author, DateTime now) =>
+        new(db, author, ArticleVisibility.Microseconds(now));
 }
 
 /// <summary>

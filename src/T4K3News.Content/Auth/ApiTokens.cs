@@ -20,11 +20,11 @@ public sealed class ApiTokens(IDbContextFactory<ContentDbContext> databases, Api
     public async Task<IssuedToken> CreateAsync(string name, TokenRole role, TimeSpan? lifetime, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(name) || StoredText.Problem(name, ApiTokenLimits.Name) is not null)
-            throw new ArgumentException($"A token name has 1 to {ApiTokenLimits.Name} characters, none of them NUL.", nameof(name));
+            throw new ArgumentException($"A token name has 1 to {ApiTokenLimits.Name} characters, none of them NUL.");
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (await db.ApiTokens.AnyAsync(t => t.Name == name, cancellationToken))
-            throw new ArgumentException($"A token named '{name}' exists already; revoke it or choose another name.", nameof(name));
+            throw new ArgumentException($"A token named '{name}' exists already; revoke it or choose another name.");
 
         var secret = SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var now = clock.GetUtcNow().UtcDateTime;
@@ -36,7 +36,7 @@ public sealed class ApiTokens(IDbContextFactory<ContentDbContext> databases, Api
         }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            throw new ArgumentException($"A token named '{name}' exists already; revoke it or choose another name.", nameof(name));
+            throw new ArgumentException($"A token named '{name}' exists already; revoke it or choose another name.");
         }
 
         return new IssuedToken(token, secret);

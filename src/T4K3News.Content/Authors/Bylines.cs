@@ -21,7 +21,7 @@ public static class Bylines
         var ids = authorIds.ToArray();
         var known = await db.Database.SqlQuery<int>($"""SELECT "Id" AS "Value" FROM "Authors" WHERE "Id" = ANY({ids}) FOR KEY SHARE""").ToListAsync(cancellationToken);
         errors.AddRange(article.Bylines.OrderBy(b => b.Position).Where(b => !known.Contains(b.AuthorId))
-            .Select(b => new ValidationError($"bylines[{b.Position}].authorId", $"There is no author {b.AuthorId}.")));
+            .Select(b => new ValidationError($"bylines[{b.Position}].authorId", "This author was deleted meanwhile.")));
         return errors;
     }
 }

@@ -140,7 +140,7 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             ? article.Slug
             : await ArticleEditor.FreeSlugAsync(db, draft.Title, article.Id, cancellationToken);
         draft.CopyFieldsTo(article);
-        article.PublishedAt = publishedAt;
+        article.PublishedAt = article.FirstPublishedAt = publishedAt;
         article.Status = ArticleStatus.Published;
         article.SourceHash = hash;
         article.Publication = await db.FindOrAddPublicationAsync(document.PublicationName, cancellationToken);
@@ -150,6 +150,11 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         else
             write.Revise(article, ["imported"]);
         article.ImportedVersion = article.Version;
+        // The document was written then, not when it was imported: its date is the article's last change for readers
+        // (updatedAt, JSON-LD dateModified, sitemap lastmod). The revision keeps the import's own time.
+        article.UpdatedAt = publishedAt;
+        if (outcome == ImportOutcome.Created)
+            article.CreatedAt = publishedAt;
 
         await write.SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -87,8 +87,8 @@ public sealed class EditorialWorkflowTests(ContentApi api) : IClassFixture<Conte
         var afterExpiry = await expiring.PostAsync(Create(), NewDraft("After expiry"));
         api.Clock.Advance(TimeSpan.FromHours(-2));
 
-        Assert.Equal("AUTH_NOT_AUTHENTICATED", afterRevocation.FirstErrorCode);
-        Assert.Equal("AUTH_NOT_AUTHENTICATED", afterExpiry.FirstErrorCode);
+        Assert.Equal("AUTH_TOKEN_INVALID", afterRevocation.FirstErrorCode);
+        Assert.Equal("AUTH_TOKEN_INVALID", afterExpiry.FirstErrorCode);
     }
 
     [Fact]
@@ -249,7 +249,7 @@ public sealed class EditorialWorkflowTests(ContentApi api) : IClassFixture<Conte
         var after = await reader.QueryAsync("""{ article(slug: "scheduled-story") { title } }""");
         api.Clock.Advance(TimeSpan.FromHours(-4));
 
-        Assert.Equal("PUBLISHED", data["publishArticle"]!["article"]!["status"].Text());
+        Assert.Equal("SCHEDULED", data["publishArticle"]!["article"]!["status"].Text());
         Assert.Null(before["article"]);
         Assert.Equal("Scheduled story", after["article"]!["title"].Text());
     }

@@ -55,7 +55,7 @@ public sealed class TokenCacheTests(LongTokenCacheApi api) : IClassFixture<LongT
         api.Clock.Advance(TimeSpan.FromMinutes(-3));
 
         Assert.Null(beforeExpiry.Errors);
-        Assert.Equal("AUTH_NOT_AUTHENTICATED", afterExpiry.FirstErrorCode);
+        Assert.Equal("AUTH_TOKEN_INVALID", afterExpiry.FirstErrorCode);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class TokenCacheTests(LongTokenCacheApi api) : IClassFixture<LongT
 
         var revoked = await admin.QueryAsync("""mutation { revokeApiToken(input: { name: "leaving-admin" }) { name } }""");
         var refused = await onOther.PostAsync(AdminsOnly);
-        for (var waited = 0; refused.FirstErrorCode != "AUTH_NOT_AUTHENTICATED" && waited < 50; waited++)
+        for (var waited = 0; refused.FirstErrorCode != "AUTH_TOKEN_INVALID" && waited < 50; waited++)
         {
             // The NOTIFY travels from the database to the other instance's listener: milliseconds, not the ten minutes of the cache.
             await Task.Delay(100);
@@ -83,7 +83,7 @@ public sealed class TokenCacheTests(LongTokenCacheApi api) : IClassFixture<LongT
 
         Assert.Equal(0, lookupsWhileCached);
         Assert.Equal("leaving-admin", revoked["revokeApiToken"]!["name"].Text());
-        Assert.Equal("AUTH_NOT_AUTHENTICATED", refused.FirstErrorCode);
+        Assert.Equal("AUTH_TOKEN_INVALID", refused.FirstErrorCode);
     }
 
     [Fact]
@@ -97,6 +97,6 @@ public sealed class TokenCacheTests(LongTokenCacheApi api) : IClassFixture<LongT
         await tokens.RevokeAsync("revoked-here", default);
         var afterRevocation = await client.PostAsync(AdminsOnly);
 
-        Assert.Equal("AUTH_NOT_AUTHENTICATED", afterRevocation.FirstErrorCode);
+        Assert.Equal("AUTH_TOKEN_INVALID", afterRevocation.FirstErrorCode);
     }
 }

@@ -24,7 +24,17 @@ public sealed class TokenCommandTests(EmptyContentApi api) : IClassFixture<Empty
         Assert.DoesNotContain(secret, listOutput);
         Assert.Equal("DRAFT", before.Data!["createArticle"]!["article"]!["status"].Text());
         Assert.Equal(0, revoked);
-        Assert.Equal("AUTH_NOT_AUTHENTICATED", after.FirstErrorCode);
+        Assert.Equal("AUTH_TOKEN_INVALID", after.FirstErrorCode);
+    }
+
+    [Fact]
+    public async Task A_refused_token_command_says_why_in_plain_words()
+    {
+        var (first, _) = await ApiCommand.RunAsync(api.ConnectionString, "tokens", "create", "--name", "twice", "--role", "editor");
+        var (second, output) = await ApiCommand.RunAsync(api.ConnectionString, "tokens", "create", "--name", "twice", "--role", "editor");
+
+        Assert.Equal((0, 64), (first, second));
+        Assert.Equal("A token named 'twice' exists already; revoke it or choose another name.", output.Trim());
     }
 
     [Fact]

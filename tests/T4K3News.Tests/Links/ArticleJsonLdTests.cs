@@ -24,6 +24,23 @@ public sealed class ArticleJsonLdTests(SiteContentApi api) : IClassFixture<SiteC
     private const string Title = "\"Night trains\" </script><b>return</b> to Tallinn — ÜBER naïve 🚆";
     private const string Standfirst = "Operators say \"we're back\" & <em>sleepers</em>\u2028 run again.";
 
+    /// <summary>Publishes on a fixed day gone by: scheduled for it, as the clock stood shortly before (a past time is refused).</summary>
+    private async Task PublishOnTheDayAsync(GraphQLClient editor, string? id)
+    {
+        var shift = new DateTime(2026, 1, 2, 3, 0, 0, DateTimeKind.Utc) - api.Clock.GetUtcNow().UtcDateTime;
+        api.Clock.Advance(shift);
+        try
+        {
+            var published = await editor.QueryAsync("mutation ($input: PublishArticleInput!) { publishArticle(input: $input) { errors { __typename } } }",
+                new { input = new { id, expectedVersion = 1, at = "2026-01-02T03:04:05Z" } });
+            Assert.Null(published["publishArticle"]!["errors"]);
+        }
+        finally
+        {
+            api.Clock.Advance(-shift);
+        }
+    }
+
     [Fact]
     public async Task The_json_ld_is_a_news_article_with_every_text_escaped_for_a_script_element_and_the_same_on_every_path()
     {
@@ -32,8 +49,7 @@ public sealed class ArticleJsonLdTests(SiteContentApi api) : IClassFixture<SiteC
         var created = (await editor.QueryAsync(
             "mutation ($input: CreateArticleInput!) { createArticle(input: $input) { article { id slug } errors { __typename } } }",
             new { input = new { title = Title, slug = "night-trains-return", standfirst = Standfirst, body = "B.", tagIds = new[] { tag }, heroImage = new { altText = "A sleeper car", caption = "The first train, at dawn" } } }))["createArticle"]!["article"]!;
-        await editor.QueryAsync("mutation ($input: PublishArticleInput!) { publishArticle(input: $input) { errors { __typename } } }",
-            new { input = new { id = created["id"].Text(), expectedVersion = 1, at = "2026-01-02T03:04:05Z" } });
+        await PublishOnTheDayAsync(editor, created["id"].Text());
 
         const string planned = """{ article(slug: "night-trains-return") { url jsonLd } }""";
         const string resolved = """{ article(slug: "night-trains-return") { url jsonLd } tags(first: 1) { totalCount } }""";
@@ -84,8 +100,7 @@ public sealed class ArticleJsonLdTests(SiteContentApi api) : IClassFixture<SiteC
             new { input = new { title = "Credited story", slug = "credited-story", standfirst = "S.", body = "B.",
                 bylines = new object[] { new { authorId = writer }, new { authorId = lens, role = "PHOTOGRAPHER" }, new { authorId = desk, role = "EDITOR" } } } }))["createArticle"]!["article"]!;
         var id = created["id"].Text();
-        await editor.QueryAsync("mutation ($input: PublishArticleInput!) { publishArticle(input: $input) { errors { __typename } } }",
-            new { input = new { id, expectedVersion = 1, at = "2026-01-02T03:04:05Z" } });
+        await PublishOnTheDayAsync(editor, id);
         const string query = """{ article(slug: "credited-story") { jsonLd } }""";
         var before = JsonNode.Parse((await api.CreateGraphQLClient().QueryAsync(query))["article"]!["jsonLd"].Text()!)!;
         Assert.Null(before["correction"]);

@@ -290,6 +290,30 @@ public sealed class PreviewLinkTests(PreviewApi api) : IClassFixture<PreviewApi>
         Assert.DoesNotContain(kept, (await editor.PostAsync(links)).Body.ToJsonString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task With_a_preview_token_resolveSlug_resolves_that_articles_slugs_and_no_other_drafts()
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+        var draft = await DraftAsync(editor, "Redirect recipe preview");
+        var other = await DraftAsync(editor, "Redirect recipe other draft");
+        var token = await LinkAsync(editor, draft.Id);
+        var renamed = await editor.QueryAsync("""
+            mutation ($input: UpdateArticleInput!) { updateArticle(input: $input) { article { slug } errors { ... on Error { message } } } }
+            """, new { input = new { id = draft.Id, expectedVersion = draft.Version, slug = draft.Slug + "-renamed" } });
+        const string resolve = "query ($slug: String!) { resolveSlug(slug: $slug) { canonicalSlug isRedirect article { status } } }";
+
+        var current = (await Previewing(token).QueryAsync(resolve, new { slug = draft.Slug + "-renamed" }))["resolveSlug"]!;
+        var old = (await Previewing(token).QueryAsync(resolve, new { slug = draft.Slug }))["resolveSlug"]!;
+        var otherDraft = (await Previewing(token).QueryAsync(resolve, new { slug = other.Slug }))["resolveSlug"];
+        var reader = (await api.CreateGraphQLClient().QueryAsync(resolve, new { slug = draft.Slug }))["resolveSlug"];
+
+        Assert.Null(renamed["updateArticle"]!["errors"]);
+        Assert.Equal((draft.Slug + "-renamed", false, "DRAFT"), (current["canonicalSlug"].Text(), current["isRedirect"]!.GetValue<bool>(), current["article"]!["status"].Text()));
+        Assert.Equal((draft.Slug + "-renamed", true), (old["canonicalSlug"].Text(), old["isRedirect"]!.GetValue<bool>()));
+        Assert.Null(otherDraft);
+        Assert.Null(reader);
+    }
+
     private GraphQLClient Previewing(string token)
     {
         var client = api.CreateGraphQLClient();

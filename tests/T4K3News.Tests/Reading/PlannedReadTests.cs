@@ -58,6 +58,12 @@ public sealed class PlannedReadTests(NewsroomApiWithoutResponseCache planned, Ne
         """{ articles(where: { createdAt: { in: [] } }) { totalCount nodes { slug } } }""",
         """{ articles(first: 5, where: { createdAt: { nin: [] }, publishedAt: { nin: [null] }, slug: { in: [null, "story-01", "story-02"] } }) { totalCount nodes { slug } } }""",
         """{ articles(where: { publishedAt: { in: [null] }, slug: { nin: [null, "story-01"] } }) { totalCount nodes { slug } } }""",
+        """{ article(slug: "scheduled-for-the-next-century") { status publishedAt firstPublishedAt } }""",
+        """{ articles(where: { status: { eq: SCHEDULED } }) { totalCount nodes { slug status } } }""",
+        """{ articles(first: 3, where: { status: { neq: SCHEDULED } }) { totalCount nodes { slug status } } }""",
+        """{ articles(first: 3, where: { status: { in: [SCHEDULED, DRAFT] } }, order: [{ slug: ASC }]) { totalCount nodes { slug status } } }""",
+        """{ articles(first: 3, where: { or: [{ status: { nin: [PUBLISHED, DRAFT] } }, { slug: { eq: "story-01" } }] }) { totalCount nodes { slug status } } }""",
+        """{ articles(first: 3, where: { status: { eq: PUBLISHED, neq: DRAFT } }) { totalCount nodes { slug status } } }""",
         """{ tag(slug: "even") { id name slug articleCount __typename } }""",
         """{ tag(slug: "no-such-tag") { name } }""",
         // Another case of a slug is that slug (a redirect for front ends).
