@@ -205,6 +205,24 @@ public sealed class SearchTests(SearchNewsroomApi api) : IClassFixture<SearchNew
         Assert.Equal("secret", (await SearchAsync("secrat", client: editor))["suggestion"].Text());
     }
 
+    [Theory]
+    [InlineData("secrat", "secret")] // a draft's title
+    [InlineData("centary", "century")] // a scheduled article's title
+    [InlineData("zepelin", "zeppelin")] // an archived article's title, published once
+    [InlineData("narwal", "narwhal")] // an unpublished article's title, published once
+    public async Task Suggestions_replace_only_words_readers_could_find_each_word_checked_on_its_own(string typo, string hidden)
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+
+        // "or" makes the whole suggestion find something visible through its other word.
+        var asReader = await SearchAsync($"{typo} or lighthuose");
+        var asEditor = await SearchAsync($"{typo} or lighthuose", client: editor);
+
+        Assert.Equal(0, asReader["totalCount"]!.GetValue<int>());
+        Assert.Equal($"{typo} or lighthouse", asReader["suggestion"].Text());
+        Assert.Equal($"{hidden} or lighthouse", asEditor["suggestion"].Text());
+    }
+
     [Fact]
     public async Task A_search_costs_like_a_connection_of_its_page_size()
     {
