@@ -7,12 +7,16 @@ namespace T4K3News.Tests.Reading;
 /// <summary>The same newsroom answered by GraphQL.NET's resolvers and loaders, with the read engine switched off.</summary>
 public sealed class NewsroomApiWithoutPlannedReads : NewsroomApi
 {
+    protected override bool HiddenPastArticles => true;
+
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["GraphQL:PlannedReads"] = "false", ["GraphQL:ResponseCache"] = "false" };
 }
 
 /// <summary>The newsroom with the read engine and without the response cache, so every read runs its statements.</summary>
 public sealed class NewsroomApiWithoutResponseCache : NewsroomApi
 {
+    protected override bool HiddenPastArticles => true;
+
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["GraphQL:ResponseCache"] = "false" };
 }
 
@@ -39,6 +43,11 @@ public sealed class PlannedReadTests(NewsroomApiWithoutResponseCache planned, Ne
         TagPage,
         """{ article(slug: "story-60") { id __typename status version createdAt kicker closingLine bodyHeading callouts { title body __typename } publication { id name __typename } relatedArticles { slug } } }""",
         """{ article(slug: "unfinished-draft") { title } }""",
+        """{ article(slug: "archived-in-february") { title status } }""",
+        """{ article(slug: "unpublished-in-february") { title status } }""",
+        """{ articles(first: 50, where: { publishedAt: { gte: "2025-02-08T00:00:00Z", lt: "2025-02-17T00:00:00Z" } }) { totalCount nodes { slug status } } }""",
+        """{ articles(first: 50, where: { title: { endsWith: "February" } }) { totalCount nodes { slug } } }""",
+        """{ article(slug: "story-60") { relatedArticles { slug status } tags { slug articleCount } } }""",
         """
         { a: article(slug: "story-01") { ...Parts } b: article(slug: "story-02") { ...Parts t: title } __typename }
         fragment Parts on Article { title tags { ... on Tag { id slug name articleCount } } }
