@@ -27,9 +27,15 @@ public sealed record SearchWants(bool Snippets, bool Total, bool Facets);
 /// </summary>
 public sealed class ArticleSearch(IOptions<SearchOptions> options, SearchIndex index)
 {
+    /// <summary>
+    /// How much of the standfirst and body (joined) <c>ts_headline</c> reads: its cost grows with the text, and a body
+    /// may hold 100,000 characters. A match only further in gets a snippet of the opening, without marks.
+    /// </summary>
+    public const int SnippetCharacters = 4_000;
+
     // Texts are HTML-escaped before ts_headline, so '<' cannot occur in them and the only tags in a snippet are its marks.
-    private const string SnippetDocument =
-        """replace(replace(replace(replace(replace(concat_ws(E'\n\n', a."Standfirst", a."Body"), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')""";
+    private static readonly string SnippetDocument =
+        $$"""replace(replace(replace(replace(replace(left(concat_ws(E'\n\n', a."Standfirst", a."Body"), {{SnippetCharacters}}), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')""";
 
     private const string SnippetOptions = "StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"";
 

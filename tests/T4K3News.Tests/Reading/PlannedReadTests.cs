@@ -154,8 +154,36 @@ public sealed class PlannedReadTests(NewsroomApiWithoutResponseCache planned, Ne
         Assert.Equal(2, planned.Statements.Count);
 
         planned.Statements.Reset();
-        var data = await planned.CreateGraphQLClient().QueryAsync("""{ tags(first: 2) { nodes { slug } } }""");
+        var data = await planned.CreateGraphQLClient().QueryAsync("""{ tags(first: 2) { nodes { slug articles(first: 2) { nodes { title tags { slug } } } } } }""");
         Assert.Equal(2, data["tags"]!["nodes"]!.AsArray().Count);
-        Assert.True(planned.Statements.Count >= 1);
+        // The tags, their pages of articles (one window query), those articles' tags: one statement each.
+        Assert.Equal(3, planned.Statements.Count);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(50)]
+    public async Task Through_the_batched_loaders_a_page_with_all_its_children_runs_seven_statements_whatever_its_size(int first)
+    {
+        const string page = """
+            query ($first: Int) {
+              articles(first: $first) {
+                totalCount
+                nodes {
+                  title publication { name } heroImage { altText }
+                  takeaways { text } quotes { text speaker context } highlights { text } callouts { title body }
+                  tags { slug articleCount }
+                  relatedArticles { slug tags { slug } takeaways { text } }
+                }
+              }
+            }
+            """;
+
+        resolved.Statements.Reset();
+        var data = await resolved.CreateGraphQLClient().QueryAsync(page, new { first });
+
+        Assert.Equal(first, data["articles"]!["nodes"]!.AsArray().Count);
+        // The page, its total, the publications, the tags, the tags' article counts, the related articles, their tags.
+        Assert.Equal(7, resolved.Statements.Count);
     }
 }

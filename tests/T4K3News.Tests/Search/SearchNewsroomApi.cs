@@ -63,6 +63,7 @@ public sealed class SearchNewsroomApi : ContentApi
         Add("Market prices fall", 8, [economy, food], body: "Bread and fish are cheaper this week.");
         Add("Zeppelin verdict", 10, [], status: ArticleStatus.Archived, publishedAt: Day.AddDays(10));
         Add("Narwhal memo", 11, [], status: ArticleStatus.Draft, publishedAt: Day.AddDays(11));
+        Add("Long read at quay", 12, [], body: string.Concat(Enumerable.Repeat("Waves break slowly on stones. ", 160)) + "At last a zygomorph waits.");
         Add("It's five o'clock at C:\\Docs\\Tide & https://example.com/a?b=1&c=2 'quoted'", 9, []);
         await db.SaveChangesAsync();
 
