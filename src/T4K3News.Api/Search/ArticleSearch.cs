@@ -27,9 +27,15 @@ public sealed record SearchWants(bool Snippets, bool Total, bool Facets);
 /// </summary>
 public sealed class ArticleSearch(IOptions<SearchOptions> options, SearchIndex index)
 {
+    /// <summary>
+    /// How much of the standfirst and body (joined) <c>ts_headline</c> reads: its cost grows with the text, and a body
+    /// may hold 100,000 characters. A match only further in gets a snippet of the opening, without marks.
+    /// </summary>
+    public const int SnippetCharacters = 4_000;
+
     // Texts are HTML-escaped before ts_headline, so '<' cannot occur in them and the only tags in a snippet are its marks.
-    private const string SnippetDocument =
-        """replace(replace(replace(replace(replace(concat_ws(E'\n\n', a."Standfirst", a."Body"), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')""";
+    private static readonly string SnippetDocument =
+        $$"""replace(replace(replace(replace(replace(left(concat_ws(E'\n\n', a."Standfirst", a."Body"), {{SnippetCharacters}}), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')""";
 
     private const string SnippetOptions = "StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"";
 
@@ -103,8 +109,10 @@ public sealed class ArticleSearch(IOptions<SearchOptions> options, SearchIndex i
     }
 
     /// <summary>
-    /// "Did you mean": each word of the query replaced by the title word most like it (pg_trgm), kept only when the
-    /// words differ from the query's and find something the caller may see. Null without pg_trgm.
+    /// "Did you mean": each word of the query replaced by the most similar word (pg_trgm) of the title of an article the
+    /// caller may see, kept only when the words differ from the query's and find something the caller may see. Every
+    /// replacement is checked on its own against the caller's articles: the whole suggestion's check alone would let a
+    /// hidden title's word through beside an <c>or</c>. Null without pg_trgm.
     /// </summary>
     public async Task<string?> SuggestAsync(ContentDbContext db, IQueryable<Article> visible, string query, CancellationToken cancellationToken)
     {
@@ -113,24 +121,47 @@ public sealed class ArticleSearch(IOptions<SearchOptions> options, SearchIndex i
         var (visibleSql, parameters) = Sql(visible.Select(a => a.Id));
         parameters.Add(new NpgsqlParameter("search_config", options.Value.TextSearchConfiguration));
         parameters.Add(new NpgsqlParameter("search_text", query));
+        parameters.Add(new NpgsqlParameter("search_candidates", SuggestionCandidates));
+        var visibleArticle = Visible(visibleSql);
+        // The nearest candidates first; the check stops at the first the caller may see (the index finds the titles
+        // with the word, the title itself must hold it, not only a word of the same stem).
         var sql = $"""
             SELECT s.words AS "Value"
             FROM (SELECT string_agg(coalesce(best."Word", words.w), ' ' ORDER BY words.n) AS words,
                          string_agg(words.w, ' ' ORDER BY words.n) AS asked
-                  FROM (SELECT w, n FROM regexp_split_to_table(lower(@search_text), '[^[:alpha:]]+') WITH ORDINALITY AS t(w, n)
-                        WHERE w <> '' ORDER BY n LIMIT 20) AS words
+                  FROM (SELECT w, n
+                        FROM regexp_split_to_table(lower(@search_text), '[^[:alpha:]]+') WITH ORDINALITY AS t(w, n)
+                        WHERE w <> ''
+                        ORDER BY n
+                        LIMIT 20) AS words
                   LEFT JOIN LATERAL (
-                      SELECT tw."Word" FROM "SearchTitleWords" AS tw
-                      WHERE length(words.w) BETWEEN 3 AND 40 AND tw."Word" % words.w
-                      ORDER BY similarity(tw."Word", words.w) DESC, tw."Articles" DESC, tw."Word"
+                      SELECT c."Word"
+                      FROM (SELECT tw."Word", similarity(tw."Word", words.w) AS likeness, tw."Articles"
+                            FROM "SearchTitleWords" AS tw
+                            WHERE length(words.w) BETWEEN 3 AND 40 AND tw."Word" % words.w
+                            ORDER BY likeness DESC, tw."Articles" DESC, tw."Word"
+                            LIMIT @search_candidates) AS c
+                      WHERE EXISTS (
+                          SELECT 1
+                          FROM "Articles" AS a
+                          WHERE a."SearchDocument" @@ plainto_tsquery(@search_config::regconfig, c."Word")
+                            AND c."Word" IN (SELECT t4k3news_title_words(a."Title"))
+                            AND {visibleArticle})
+                      ORDER BY c.likeness DESC, c."Articles" DESC, c."Word"
                       LIMIT 1) AS best ON true) AS s
             WHERE s.words IS DISTINCT FROM s.asked
               AND EXISTS (SELECT 1 FROM "Articles" AS a
                           WHERE a."SearchDocument" @@ websearch_to_tsquery(@search_config::regconfig, s.words)
-                            AND {Visible(visibleSql)})
+                            AND {visibleArticle})
             """;
         return await db.Database.SqlQueryRaw<string>(sql, [.. parameters]).SingleOrDefaultAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// How many of the title words most like a query word are tried (nearest first) for one the caller may see: each
+    /// try is an index look-up, so a word only hidden articles are near keeps its cost bounded (and stays unreplaced).
+    /// </summary>
+    public const int SuggestionCandidates = 10;
 
     // Inline, not from a CTE: the planner then sees the query's value (and so the GIN index's selectivity).
     private const string Query = "websearch_to_tsquery(@search_config::regconfig, @search_text)";

@@ -27,6 +27,8 @@ public static class ArticleSearchQueries
                     throw new ExecutionError("Say what to search for: the query is empty.") { Code = SearchErrorCodes.QueryEmpty };
                 if (text.Length > limit)
                     throw new ExecutionError($"The query can be at most {limit} characters long.") { Code = SearchErrorCodes.QueryTooLong };
+                if (SearchQueryText.IsNegationOnly(text))
+                    throw new ExecutionError("Say what to search for: the query only excludes words.") { Code = SearchErrorCodes.QueryNegationOnly };
 
                 var paging = PagingArguments.Of(context.GetArgument<int?>("first"), null, context.GetArgument<string?>("after"), null);
                 var window = paging.Window();

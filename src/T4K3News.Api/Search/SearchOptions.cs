@@ -22,4 +22,5 @@ public static class SearchErrorCodes
 {
     public const string QueryEmpty = "SEARCH_QUERY_EMPTY";
     public const string QueryTooLong = "SEARCH_QUERY_TOO_LONG";
+    public const string QueryNegationOnly = "SEARCH_QUERY_NEGATION_ONLY";
 }

@@ -28,7 +28,7 @@ public sealed class SearchPlanner(IOptions<SearchOptions> options, Reading.Conte
     {
         if (definition.Name != "searchArticles" || field.SelectionSet is null)
             return null;
-        if (planning.Argument(field, definition, "query") is not string text || string.IsNullOrWhiteSpace(text) || text.Length > options.Value.MaxQueryLength)
+        if (planning.Argument(field, definition, "query") is not string text || Refused(text))
             return null;
         PageWindow window;
         try
@@ -142,10 +142,14 @@ public sealed class SearchPlanner(IOptions<SearchOptions> options, Reading.Conte
         var text = field.Arguments?.Items.FirstOrDefault(a => a.Name.StringValue == "query")?.Value is GraphQLVariable variable
             ? variables.GetValueOrDefault(variable.Name.StringValue)
             : planned;
-        if (text is null || string.IsNullOrWhiteSpace(text) || text.Length > options.Value.MaxQueryLength)
+        if (text is null || Refused(text))
             return null;
         return Run(statement, text, window, again => Again(statement, field, window, planned, again));
     }
+
+    /// <summary>A text the field refuses: the resolver answers it, with the field's error.</summary>
+    private bool Refused(string text) =>
+        string.IsNullOrWhiteSpace(text) || text.Length > options.Value.MaxQueryLength || SearchQueryText.IsNegationOnly(text);
 
     private static string? Nodes(SelectionPlanning planning, GraphQLField nodes, FieldType definition)
     {

@@ -13,9 +13,16 @@ namespace T4K3News.Api.Search;
 
 public static class SimilarArticleFields
 {
+    /// <summary>
+    /// What one article's similar articles cost in the complexity model, before their own fields: a ranking of every
+    /// article sharing a tag or a headline word with it, so a page of 50 with them costs 5,000, and nesting them is refused.
+    /// </summary>
+    public const double Cost = 100;
+
     public static void Register(ArticleType article)
     {
         article.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ArticleType>>>>("similarArticles")
+            .WithMetadata(GraphQLServer.Limits.CostModel.FieldCost, Cost)
             .Description("Published articles like this one: most tags in common first, then most words of this headline, then newest. Never this article nor its relatedArticles.")
             .Argument<IntGraphType>("first", "How many (at most Search:MaxSimilarArticles, 20).", a => a.DefaultValue = 5)
             .Resolve(context =>

@@ -13,6 +13,12 @@ namespace T4K3News.GraphQLServer.Limits;
 public static class CostModel
 {
     public const double AssumedChildListSize = 20;
+
+    /// <summary>
+    /// Field metadata (a double): what one selection of the field costs instead of 1, for a field whose value is a
+    /// query of its own for every parent item (a ranking), which batching makes one statement but not cheap.
+    /// </summary>
+    public const string FieldCost = "t4k3news:cost";
     public const double FilterValueCost = 10;
 
     public static void Configure(ComplexityOptions complexity, GraphQLServerOptions limits)
@@ -33,7 +39,7 @@ public static class CostModel
         if (field.FieldDefinition.Name.StartsWith("__", StringComparison.Ordinal) || field.ParentType.Name.StartsWith("__", StringComparison.Ordinal))
             return new FieldComplexityResult(0, 1);
 
-        var impact = 1.0;
+        var impact = field.FieldDefinition.GetMetadata(FieldCost, 1.0);
         var multiplier = 1.0;
         foreach (var (name, value) in field.Arguments ?? new Dictionary<string, GraphQL.Execution.ArgumentValue>())
         {

@@ -7,7 +7,9 @@ namespace T4K3News.Tests.Infrastructure;
 /// <summary>
 /// A newsroom with 60 published articles (one per day from 2025-01-01 at 09:00 UTC, "Story 01" to "Story 60", each with
 /// 2 takeaways, 1 quote, 1 highlight, 1 callout and a related link to the story before it), tagged "even" or "odd"
-/// by number and all "world"; plus one draft and one article scheduled for 2100, which readers never see.
+/// by number and all "world"; plus one draft and one article scheduled for 2100, which readers never see. With
+/// <see cref="HiddenPastArticles"/>, two more readers never see although their publication time has passed: one archived
+/// and one unpublished (back to draft), both "even" and "world" and related from "Story 60".
 /// </summary>
 public class NewsroomApi : ContentApi
 {
@@ -15,6 +17,9 @@ public class NewsroomApi : ContentApi
     public static readonly DateTime FirstDay = new(2025, 1, 1, 9, 0, 0, DateTimeKind.Utc);
 
     protected override string? SeedsFolder => null;
+
+    /// <summary>Whether the newsroom also has the archived and the unpublished article published in the past.</summary>
+    protected virtual bool HiddenPastArticles => false;
 
     public override async Task InitializeAsync()
     {
@@ -47,6 +52,20 @@ public class NewsroomApi : ContentApi
         scheduled.ArticleTags = [new ArticleTag { Tag = world }];
         previous!.RelatedArticles.Add(new RelatedArticle { Related = draft, Position = 1 });
         db.Articles.AddRange(draft, scheduled);
+        if (HiddenPastArticles)
+        {
+            // Their times lie among the published stories', so only their status hides them.
+            var archived = NewArticle(publication, "Archived in February", ArticleStatus.Archived, FirstDay.AddDays(40).AddHours(1));
+            var unpublished = NewArticle(publication, "Unpublished in February", ArticleStatus.Draft, FirstDay.AddDays(45).AddHours(1));
+            foreach (var hidden in new[] { archived, unpublished })
+            {
+                hidden.ArticleTags = [new ArticleTag { Tag = even }, new ArticleTag { Tag = world }];
+                previous.RelatedArticles.Add(new RelatedArticle { Related = hidden, Position = previous.RelatedArticles.Count });
+            }
+
+            db.Articles.AddRange(archived, unpublished);
+        }
+
         await db.SaveChangesAsync();
     }
 

@@ -7,12 +7,16 @@ namespace T4K3News.Tests.Reading;
 /// <summary>The same newsroom answered by GraphQL.NET's resolvers and loaders, with the read engine switched off.</summary>
 public sealed class NewsroomApiWithoutPlannedReads : NewsroomApi
 {
+    protected override bool HiddenPastArticles => true;
+
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["GraphQL:PlannedReads"] = "false", ["GraphQL:ResponseCache"] = "false" };
 }
 
 /// <summary>The newsroom with the read engine and without the response cache, so every read runs its statements.</summary>
 public sealed class NewsroomApiWithoutResponseCache : NewsroomApi
 {
+    protected override bool HiddenPastArticles => true;
+
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["GraphQL:ResponseCache"] = "false" };
 }
 
@@ -39,6 +43,11 @@ public sealed class PlannedReadTests(NewsroomApiWithoutResponseCache planned, Ne
         TagPage,
         """{ article(slug: "story-60") { id __typename status version createdAt kicker closingLine bodyHeading callouts { title body __typename } publication { id name __typename } relatedArticles { slug } } }""",
         """{ article(slug: "unfinished-draft") { title } }""",
+        """{ article(slug: "archived-in-february") { title status } }""",
+        """{ article(slug: "unpublished-in-february") { title status } }""",
+        """{ articles(first: 50, where: { publishedAt: { gte: "2025-02-08T00:00:00Z", lt: "2025-02-17T00:00:00Z" } }) { totalCount nodes { slug status } } }""",
+        """{ articles(first: 50, where: { title: { endsWith: "February" } }) { totalCount nodes { slug } } }""",
+        """{ article(slug: "story-60") { relatedArticles { slug status } tags { slug articleCount } } }""",
         """
         { a: article(slug: "story-01") { ...Parts } b: article(slug: "story-02") { ...Parts t: title } __typename }
         fragment Parts on Article { title tags { ... on Tag { id slug name articleCount } } }
@@ -155,8 +164,36 @@ public sealed class PlannedReadTests(NewsroomApiWithoutResponseCache planned, Ne
         Assert.Equal(2, planned.Statements.Count);
 
         planned.Statements.Reset();
-        var data = await planned.CreateGraphQLClient().QueryAsync("""{ tags(first: 2) { nodes { slug } } }""");
+        var data = await planned.CreateGraphQLClient().QueryAsync("""{ tags(first: 2) { nodes { slug articles(first: 2) { nodes { title tags { slug } } } } } }""");
         Assert.Equal(2, data["tags"]!["nodes"]!.AsArray().Count);
-        Assert.True(planned.Statements.Count >= 1);
+        // The tags, their pages of articles (one window query), those articles' tags: one statement each.
+        Assert.Equal(3, planned.Statements.Count);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(50)]
+    public async Task Through_the_batched_loaders_a_page_with_all_its_children_runs_seven_statements_whatever_its_size(int first)
+    {
+        const string page = """
+            query ($first: Int) {
+              articles(first: $first) {
+                totalCount
+                nodes {
+                  title publication { name } heroImage { altText }
+                  takeaways { text } quotes { text speaker context } highlights { text } callouts { title body }
+                  tags { slug articleCount }
+                  relatedArticles { slug tags { slug } takeaways { text } }
+                }
+              }
+            }
+            """;
+
+        resolved.Statements.Reset();
+        var data = await resolved.CreateGraphQLClient().QueryAsync(page, new { first });
+
+        Assert.Equal(first, data["articles"]!["nodes"]!.AsArray().Count);
+        // The page, its total, the publications, the tags, the tags' article counts, the related articles, their tags.
+        Assert.Equal(7, resolved.Statements.Count);
     }
 }

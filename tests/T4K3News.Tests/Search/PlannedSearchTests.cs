@@ -63,9 +63,10 @@ public sealed class PlannedSearchTests(SearchNewsroomApi api) : IClassFixture<Se
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("   ")]
-    public async Task A_repeated_search_page_sent_a_query_the_field_refuses_gets_the_fields_error(string text)
+    [InlineData("", "SEARCH_QUERY_EMPTY")]
+    [InlineData("   ", "SEARCH_QUERY_EMPTY")]
+    [InlineData("-lighthouse", "SEARCH_QUERY_NEGATION_ONLY")]
+    public async Task A_repeated_search_page_sent_a_query_the_field_refuses_gets_the_fields_error(string text, string code)
     {
         const string page = "query RefusedSearch($q: String!) { searchArticles(query: $q) { nodes { score } } }";
         var client = api.CreateGraphQLClient();
@@ -74,7 +75,7 @@ public sealed class PlannedSearchTests(SearchNewsroomApi api) : IClassFixture<Se
 
         var refused = await client.PostAsync(page, new { q = text });
 
-        Assert.Equal("SEARCH_QUERY_EMPTY", refused.FirstErrorCode);
+        Assert.Equal(code, refused.FirstErrorCode);
     }
 
     [Fact]

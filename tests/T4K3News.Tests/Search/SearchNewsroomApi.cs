@@ -8,7 +8,8 @@ namespace T4K3News.Tests.Search;
 /// <summary>
 /// A small coast desk for search: "lighthouse" in a title, a standfirst, a takeaway, a body, a quote, an article whose
 /// body holds markup and an ampersand; plus a draft and a scheduled article that mention it too, and articles that
-/// share tags without sharing words.
+/// share tags without sharing words. Readers never see two more, whose publication times lie in the past: an archived
+/// one (zeppelin) and one unpublished back to draft (narwhal); their words are in no other article.
 /// </summary>
 public sealed class SearchNewsroomApi : ContentApi
 {
@@ -40,7 +41,7 @@ public sealed class SearchNewsroomApi : ContentApi
                 Takeaways = (takeaways ?? []).Select(t => new Takeaway { Text = t }).ToList(),
                 Quotes = (quotes ?? []).ToList(),
                 Status = status,
-                PublishedAt = status == ArticleStatus.Draft ? null : publishedAt ?? Day.AddDays(day),
+                PublishedAt = status == ArticleStatus.Draft ? publishedAt : publishedAt ?? Day.AddDays(day),
                 CreatedAt = Day,
                 UpdatedAt = Day,
                 Version = 1,
@@ -60,6 +61,9 @@ public sealed class SearchNewsroomApi : ContentApi
         Add("Lighthouse draft with secret plans", 6, [coast], status: ArticleStatus.Draft);
         Add("Lighthouse of the next century", 7, [coast], publishedAt: new DateTime(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         Add("Market prices fall", 8, [economy, food], body: "Bread and fish are cheaper this week.");
+        Add("Zeppelin verdict", 10, [], status: ArticleStatus.Archived, publishedAt: Day.AddDays(10));
+        Add("Narwhal memo", 11, [], status: ArticleStatus.Draft, publishedAt: Day.AddDays(11));
+        Add("Long read at quay", 12, [], body: string.Concat(Enumerable.Repeat("Waves break slowly on stones. ", 160)) + "At last a zygomorph waits.");
         Add("It's five o'clock at C:\\Docs\\Tide & https://example.com/a?b=1&c=2 'quoted'", 9, []);
         await db.SaveChangesAsync();
 

@@ -74,8 +74,12 @@ public sealed class SearchTests(SearchNewsroomApi api) : IClassFixture<SearchNew
     [Fact]
     public async Task Snippets_never_carry_markup_of_the_text_even_when_the_query_names_it()
     {
-        var page = await SearchAsync("script alert amp quot mark");
+        var page = await SearchAsync("chips or script or alert or amp or quot or mark");
 
+        // The escaped text of the one with markup, and a headline of quotes, backslashes and a URL.
+        Assert.Equal(2, Slugs(page).Count);
+        Assert.StartsWith("its-five-oclock-at-c-docs-tide", Slugs(page)[0]);
+        Assert.Equal("seaside-snacks", Slugs(page)[1]);
         foreach (var snippet in page["edges"]!.AsArray().Select(e => e!["node"]!["snippet"].Text()!))
             Assert.DoesNotContain("<", snippet.Replace("<mark>", "").Replace("</mark>", ""));
     }
@@ -155,6 +159,9 @@ public sealed class SearchTests(SearchNewsroomApi api) : IClassFixture<SearchNew
     [InlineData("query: \"lighthouse\", after: \"not a cursor\"", "INVALID_CURSOR")]
     [InlineData("query: \"light\\u0000house\"", "INVALID_TEXT")]
     [InlineData("query: \"lighthouse\", where: { title: { contains: null } }", "INVALID_FILTER")]
+    [InlineData("query: \"-lighthouse\"", "SEARCH_QUERY_NEGATION_ONLY")]
+    [InlineData("query: \"-lighthouse  -fish\"", "SEARCH_QUERY_NEGATION_ONLY")]
+    [InlineData("query: \"-\\\"northern coast\\\" or -fish -\"", "SEARCH_QUERY_NEGATION_ONLY")]
     public async Task Bad_searches_are_refused_with_a_code(string arguments, string code)
     {
         var response = await reader.PostAsync($"{{ searchArticles({arguments}) {{ totalCount nodes {{ snippet }} }} }}");
@@ -172,6 +179,20 @@ public sealed class SearchTests(SearchNewsroomApi api) : IClassFixture<SearchNew
         Assert.Equal("SEARCH_QUERY_TOO_LONG", tooLong.FirstErrorCode);
         Assert.Null(atLimit.Errors);
         Assert.Equal(0, atLimit.Data!["searchArticles"]!["totalCount"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_match_past_the_text_the_snippet_reads_is_found_and_its_snippet_is_the_opening_without_marks()
+    {
+        var page = await SearchAsync("zygomorph"); // at the end of a body of 4,800 characters
+        var planned = await reader.QueryAsync("""{ searchArticles(query: "zygomorph") { nodes { snippet } } }""");
+
+        Assert.Equal(["long-read-at-quay"], Slugs(page));
+        var snippet = page["edges"]![0]!["node"]!["snippet"].Text()!;
+        Assert.StartsWith("News from the desk on day 12.\n\nWaves break slowly", snippet);
+        Assert.DoesNotContain("<mark>", snippet);
+        Assert.Equal(snippet, planned["searchArticles"]!["nodes"]![0]!["snippet"].Text());
+        Assert.Contains("<mark>Waves</mark>", (await SearchAsync("waves"))["edges"]![0]!["node"]!["snippet"].Text());
     }
 
     [Fact]
@@ -203,6 +224,24 @@ public sealed class SearchTests(SearchNewsroomApi api) : IClassFixture<SearchNew
 
         Assert.Null((await SearchAsync("secrat"))["suggestion"]);
         Assert.Equal("secret", (await SearchAsync("secrat", client: editor))["suggestion"].Text());
+    }
+
+    [Theory]
+    [InlineData("secrat", "secret")] // a draft's title
+    [InlineData("centary", "century")] // a scheduled article's title
+    [InlineData("zepelin", "zeppelin")] // an archived article's title, published once
+    [InlineData("narwal", "narwhal")] // an unpublished article's title, published once
+    public async Task Suggestions_replace_only_words_readers_could_find_each_word_checked_on_its_own(string typo, string hidden)
+    {
+        var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
+
+        // "or" makes the whole suggestion find something visible through its other word.
+        var asReader = await SearchAsync($"{typo} or lighthuose");
+        var asEditor = await SearchAsync($"{typo} or lighthuose", client: editor);
+
+        Assert.Equal(0, asReader["totalCount"]!.GetValue<int>());
+        Assert.Equal($"{typo} or lighthouse", asReader["suggestion"].Text());
+        Assert.Equal($"{hidden} or lighthouse", asEditor["suggestion"].Text());
     }
 
     [Fact]

@@ -32,6 +32,16 @@ public sealed class SimilarArticlesTests(SearchNewsroomApi api) : IClassFixture<
     }
 
     [Fact]
+    public async Task Similar_articles_cost_a_ranking_per_article_so_a_page_of_fifty_may_ask_for_them_but_not_nested()
+    {
+        var once = await reader.PostAsync("{ articles(first: 50) { nodes { slug similarArticles { slug } } } }");
+        var nested = await reader.PostAsync("{ articles(first: 50) { nodes { similarArticles(first: 20) { similarArticles(first: 20) { slug } } } } }");
+
+        Assert.Null(once.Errors);
+        Assert.Equal("MAX_COMPLEXITY_EXCEEDED", nested.FirstErrorCode);
+    }
+
+    [Fact]
     public async Task Five_by_default_and_first_takes_fewer()
     {
         const string keepers = "lighthouse-keepers-return-to-the-northern-coast";

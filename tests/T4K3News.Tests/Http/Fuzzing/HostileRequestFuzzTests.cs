@@ -12,7 +12,8 @@ namespace T4K3News.Tests.Http.Fuzzing;
 /// <summary>
 /// Thousands of generated hostile requests against the real server running as its own process, so that a crash (a stack
 /// overflow cannot be caught) shows as a dead process instead of killing the test host. Every request must get a clear
-/// answer, and the server must stay alive, answering and within its memory bound. A crashed server is restarted and the
+/// answer, and the server must stay alive, answering and within its memory bound. No answer to a reader may hold a word
+/// that only unpublished articles have (<see cref="UnpublishedCanaries"/>). A crashed server is restarted and the
 /// run goes on, so one run reports every kind of failure it meets, each with a request that shows it.
 /// T4K3NEWS_FUZZ_SECONDS sets how long it sends (default 45); T4K3NEWS_FUZZ_SEED replays a run: each of the
 /// <see cref="Workers"/> sends the same requests in the same order.
@@ -57,7 +58,8 @@ public sealed partial class HostileRequestFuzzTests(ITestOutputHelper log)
         await run.StartServerAsync();
         try
         {
-            var generator = new HostileRequestGenerator(await ReadSchemaAsync(run.Current.Client), adminToken, MaxBodyBytes);
+            run.Canaries = await UnpublishedCanaries.WriteAsync(run.Current.Client, adminToken);
+            var generator = new HostileRequestGenerator(await ReadSchemaAsync(run.Current.Client), adminToken, MaxBodyBytes, run.Canaries);
             run.StartClock();
             await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
             {
@@ -92,6 +94,9 @@ public sealed partial class HostileRequestFuzzTests(ITestOutputHelper log)
         private long peakMemory;
 
         public RunningServer Current { get; private set; } = null!;
+
+        /// <summary>The unpublished articles whose words no reader's answer may hold.</summary>
+        public UnpublishedCanaries? Canaries { get; set; }
         public int Restarts { get; private set; }
         public int Sent => sent;
         public long PeakMemory => Interlocked.Read(ref peakMemory);
@@ -124,7 +129,7 @@ public sealed partial class HostileRequestFuzzTests(ITestOutputHelper log)
             inFlight[index] = (request, server.Process.Output.Length);
             try
             {
-                var answer = await SendAndJudgeAsync(server.Client, request);
+                var answer = await SendAndJudgeAsync(server.Client, request, Canaries);
                 var health = await CheckServerAsync(server, connectionLost: answer?.Symptom.StartsWith(ConnectionFailed, StringComparison.Ordinal) == true);
                 var memory = server.Process.ResidentBytes() ?? 0;
                 InterlockedMax(ref peakMemory, memory);
@@ -165,7 +170,7 @@ public sealed partial class HostileRequestFuzzTests(ITestOutputHelper log)
                 {
                     var suspect = suspects[i].Value.Request;
                     var printedBefore = Current.Process.Output.Length;
-                    await SendAndJudgeAsync(Current.Client, suspect);
+                    await SendAndJudgeAsync(Current.Client, suspect, Canaries);
                     if (await CheckServerAsync(Current, connectionLost: true) is not { } again)
                         continue;
                     (culprit, health, lastWords) = (suspect, again, Current.Process.Output[printedBefore..]);
@@ -210,7 +215,7 @@ public sealed partial class HostileRequestFuzzTests(ITestOutputHelper log)
     }
 
     /// <summary>What is wrong with the answer to one request (and the start of that answer), or null when it is a clear answer.</summary>
-    private static async Task<Verdict?> SendAndJudgeAsync(HttpClient client, HostileRequest request)
+    private static async Task<Verdict?> SendAndJudgeAsync(HttpClient client, HostileRequest request, UnpublishedCanaries? canaries)
     {
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), request.PathAndQuery);
         if (request.Body is not null)
@@ -246,9 +251,20 @@ public sealed partial class HostileRequestFuzzTests(ITestOutputHelper log)
         }
 
         using (response)
-            return Judge((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body) is { } symptom
-                ? new Verdict(symptom, $"HTTP {(int)response.StatusCode} {(body.Length > 400 ? body[..400] + " …(cut)" : body)}")
-                : null;
+        {
+            var symptom = canaries?.Leaked(request, response, body) is { } word
+                ? $"an answer to a reader holds \"{word}\", a word only unpublished articles have"
+                : Judge((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+            return symptom is null ? null : new Verdict(symptom, $"HTTP {(int)response.StatusCode} {Around(body, canaries?.Leaked(request, response, body))}");
+        }
+    }
+
+    /// <summary>The start of an answer, or the part around a leaked word.</summary>
+    private static string Around(string body, string? word)
+    {
+        var at = word is null ? -1 : body.IndexOf(word, StringComparison.OrdinalIgnoreCase);
+        var start = Math.Max(0, at - 200);
+        return body.Length - start > 400 ? body.Substring(start, 400) + " …(cut)" : body[start..];
     }
 
     private static string? Judge(int status, string? mediaType, string body)

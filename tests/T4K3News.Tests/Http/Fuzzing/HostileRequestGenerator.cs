@@ -52,18 +52,23 @@ public sealed record HostileRequest(string Kind, string Method, string PathAndQu
 /// <summary>
 /// Makes hostile requests from a seeded <see cref="Random"/>: the same seed gives the same requests in the same order.
 /// Documents are built from the live schema's types, fields and arguments, so most of them get past the parser and
-/// validation into the resolvers, filters, paging and loaders; the rest aim at the layers before them.
+/// validation into the resolvers, filters, paging and loaders; the rest aim at the layers before them. With
+/// <see cref="UnpublishedCanaries"/>, searches, slugs, ids and filters also carry (misspelt) words only unpublished
+/// articles have.
 /// </summary>
-public sealed class HostileRequestGenerator(SchemaShape schema, string adminToken, int maxBodyBytes)
+public sealed class HostileRequestGenerator(SchemaShape schema, string adminToken, int maxBodyBytes, UnpublishedCanaries? canaries = null)
 {
     private SchemaShape Schema => schema;
     private int MaxBodyBytes => maxBodyBytes;
+    private UnpublishedCanaries? Canaries => canaries;
 
     private static readonly (string Kind, int Weight)[] Kinds =
     [
         ("document", 26), ("mutated document", 14), ("variables", 12), ("bytes", 12),
         ("long list", 11), ("deep nesting", 10), ("cursor or id", 9), ("http", 6),
     ];
+
+    private static readonly (string Kind, int Weight)[] KindsWithCanaries = [.. Kinds, ("unpublished words", 12)];
 
     private static readonly string[] Slugs =
     [
@@ -82,7 +87,7 @@ public sealed class HostileRequestGenerator(SchemaShape schema, string adminToke
     public HostileRequest Next(Random random)
     {
         var draw = new Draw(random, this);
-        var kind = draw.Weighted(Kinds);
+        var kind = draw.Weighted(canaries is null ? Kinds : KindsWithCanaries);
         var request = kind switch
         {
             "document" => draw.Document(),
@@ -92,10 +97,13 @@ public sealed class HostileRequestGenerator(SchemaShape schema, string adminToke
             "long list" => draw.LongList(),
             "deep nesting" => draw.DeepNesting(),
             "cursor or id" => draw.CursorOrId(),
+            "unpublished words" => draw.UnpublishedWords(canaries!),
             _ => draw.Http(),
         };
         var authorization = random.Next(100) switch
         {
+            // Mostly readers: theirs are the answers that must not hold the words.
+            _ when kind == "unpublished words" => random.Next(10) == 0 ? $"Bearer {adminToken}" : null,
             < 25 => $"Bearer {adminToken}",
             < 28 => draw.Pick(["Bearer", $"Bearer t4k_{random.Next()}", "Basic Zm9vOmJhcg==", "Bearer " + new string('A', 8_000), "bearer " + adminToken.ToUpperInvariant()]),
             _ => null,
@@ -358,6 +366,62 @@ public sealed class HostileRequestGenerator(SchemaShape schema, string adminToke
             }
         }
 
+        /// <summary>
+        /// Reads aimed at the unpublished articles: searches (for their words, misspelt so that suggestions come into
+        /// play, beside a visible word after <c>or</c>), their slugs, ids and words in filters, the tag and the article
+        /// they share with visible ones, and the feeds.
+        /// </summary>
+        public HostileRequest UnpublishedWords(UnpublishedCanaries hidden)
+        {
+            string Hidden() => r.Next(3) == 0 ? Pick(hidden.Words) : UnpublishedCanaries.Misspelled(Pick(hidden.Words), r);
+            string Visible() => hidden.VisibleWords.Count == 0 ? "news"
+                : r.Next(2) == 0 ? Pick(hidden.VisibleWords) : UnpublishedCanaries.Misspelled(Pick(hidden.VisibleWords), r);
+            var search = r.Next(7) switch
+            {
+                0 => Hidden(),
+                1 => $"{Hidden()} or {Visible()}",
+                2 => $"{Visible()} or {Hidden()} or {Hidden()}",
+                3 => $"{Visible()} -{Hidden()}",
+                4 => $"\"{Hidden()} {Hidden()}\"",
+                5 => $"{Hidden()} {Visible()}",
+                _ => $"-{Hidden()}",
+            };
+            var word = Hidden();
+            var slug = r.Next(3) == 0 ? UnpublishedCanaries.Misspelled(Pick(hidden.Slugs), r) : Pick(hidden.Slugs);
+            var text = Pick(["title", "standfirst", "body", "slug"]);
+            var op = Pick(["contains", "startsWith", "endsWith", "eq", "ncontains"]);
+            var article = "{ id title standfirst body slug status relatedArticles { title } similarArticles { title } }";
+            var (label, query, variables) = r.Next(12) switch
+            {
+                < 4 => ("search with suggestion", "query ($q: String!, $first: Int) { searchArticles(query: $q, first: $first) { totalCount suggestion " +
+                        "tagFacets { count tag { slug } } nodes { score snippet article { slug title standfirst } } } }",
+                        new JsonObject { ["q"] = search, ["first"] = Pick([1, 10, 50]) }),
+                4 => ("planned search", "query ($q: String!) { searchArticles(query: $q) { totalCount nodes { score snippet article { slug title body } } } }",
+                      new JsonObject { ["q"] = search }),
+                5 => ("slug", "query ($s: String!) { article(slug: $s) " + article + " resolveSlug(slug: $s) { canonicalSlug article { title } } }",
+                      new JsonObject { ["s"] = slug }),
+                6 => ("filter", "query ($w: ArticleFilterInput) { articles(first: 50, where: $w) { totalCount nodes { slug title } } }",
+                      new JsonObject { ["w"] = new JsonObject { [text] = new JsonObject { [op] = word } } }),
+                7 => ("ids", "query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on Article { title standfirst } } }",
+                      new JsonObject { ["ids"] = new JsonArray([.. hidden.Ids.Select(id => (JsonNode)id!)]) }),
+                8 => ("tag", "query ($s: String!) { tag(slug: $s) { articleCount articles(first: 50) { totalCount nodes { title } } } }",
+                      new JsonObject { ["s"] = hidden.TagSlug }),
+                9 => ("status filter", "{ articles(first: 50, where: { status: { in: [DRAFT, ARCHIVED] } }) { totalCount nodes " + article + " } }",
+                      new JsonObject()),
+                10 => ("related and similar", "{ articles(first: 10) { nodes " + article + " } }", new JsonObject()),
+                _ => ("feed", "", new JsonObject()),
+            };
+            if (query.Length == 0)
+            {
+                var path = Pick(["/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json", "/sitemap.xml", "/sitemap-news.xml",
+                    $"/feeds/tags/{hidden.TagSlug}/rss.xml"]);
+                return new HostileRequest("feed", "GET", path, null, null, null, null);
+            }
+
+            var body = new JsonObject { ["query"] = query, ["variables"] = variables };
+            return (r.Next(3) == 0 ? Get(body) : Post(body.ToJsonString())) with { Kind = label };
+        }
+
         // ---------- documents from the schema ----------
 
         private string Operation()
@@ -506,7 +570,7 @@ public sealed class HostileRequestGenerator(SchemaShape schema, string adminToke
             "Boolean" => Pick(["true", "false"]),
             "ID" => GraphQLString(Id()),
             _ when name is "after" or "before" && r.Next(10) < 7 => GraphQLString(Cursor()),
-            _ when name is "slug" && r.Next(2) == 0 => GraphQLString(Pick(Slugs)),
+            _ when name is "slug" && r.Next(2) == 0 => GraphQLString(SlugText()),
             "DateTime" => GraphQLString(DateText()),
             _ when wellTyped => GraphQLString(Text()),
             _ => r.Next(12) == 0 ? "\"" + Pick(LoneSurrogateEscapes) + "\"" : r.Next(20) == 0 ? "\"\"\"" + Text().Replace("\"\"\"", "") + "\"\"\"" : GraphQLString(Text()),
@@ -573,7 +637,7 @@ public sealed class HostileRequestGenerator(SchemaShape schema, string adminToke
                 "ID" => Id(),
                 "DateTime" => DateText(),
                 _ when name is "after" or "before" && r.Next(10) < 7 => Cursor(),
-                _ when name is "slug" && r.Next(2) == 0 => Pick(Slugs),
+                _ when name is "slug" && r.Next(2) == 0 => SlugText(),
                 _ => Text(),
             };
         }
@@ -602,6 +666,7 @@ public sealed class HostileRequestGenerator(SchemaShape schema, string adminToke
 
         private string Text() => r.Next(14) switch
         {
+            11 when g.Canaries is { } hidden => r.Next(2) == 0 ? Pick(hidden.Words) : UnpublishedCanaries.Misspelled(Pick(hidden.Words), r),
             0 => "",
             1 => Pick(schema.Names),
             2 => Pick(Slugs),
@@ -615,6 +680,8 @@ public sealed class HostileRequestGenerator(SchemaShape schema, string adminToke
             10 => DateText(),
             _ => "<script>alert(1)</script>",
         };
+
+        private string SlugText() => g.Canaries is { } hidden && r.Next(4) == 0 ? Pick(hidden.Slugs) : Pick(Slugs);
 
         private string Cursor() => r.Next(10) switch
         {
