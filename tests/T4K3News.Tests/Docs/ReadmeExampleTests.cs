@@ -7,7 +7,7 @@ using T4K3News.Tests.Infrastructure;
 
 namespace T4K3News.Tests.Docs;
 
-/// <summary>The seeded server on a real socket (Kestrel on loopback), as a newcomer runs it with `dotnet run`.</summary>
+/// <summary>The seeded server on a real socket (Kestrel on loopback), as `dotnet run` serves it.</summary>
 public sealed class SeededSocketApi : ContentApi
 {
     public override bool ListensOnLoopback => true;
@@ -24,17 +24,17 @@ public sealed class SeededSocketApi : ContentApi
 /// <para>
 /// The conventions the README's examples follow so that they run as written:
 /// <list type="bullet">
-/// <item>Variables: a fenced <c>json</c> block starting at most three lines after a <c>graphql</c> block's closing
-/// fence (a blank line and a line such as "Variables:") holds that block's variables; each operation gets those it
-/// declares.</item>
+/// <item>Variables: a fenced <c>json</c> block with at most three lines between it and a <c>graphql</c> block's
+/// closing fence (blank lines and a line such as "Variables:") holds that block's variables; each operation of the
+/// block gets those it declares.</item>
 /// <item>Ids and versions from an earlier step: the README's values are a reader's placeholders ("your article's id").
 /// The test keeps what earlier answers returned and puts it in their place: an object under a field <c>x</c>
 /// (<c>article</c>, <c>author</c>, <c>tag</c>, <c>previewLink</c>, ...) with an <c>id</c> gives <c>$xId</c>, the
 /// items of a list <c>xs { nodes }</c> give <c>$xId</c> (the last item), and an <c>article</c>'s <c>version</c> gives
 /// <c>$version</c>.</item>
 /// <item><c>$at</c> is a time in the future: the README's value is an example, the test sends tomorrow.</item>
-/// <item>Tokens, as editors send them (<c>Authorization: Bearer</c>): an admin's for the admins' fields, an editor's for
-/// any other mutation or editors' field, none otherwise (a reader).</item>
+/// <item>Tokens, as editors send them (<c>Authorization: Bearer</c>): an admin's for the admins' fields, an editor's
+/// for any other mutation or editors' field, none otherwise (a reader).</item>
 /// </list>
 /// </para>
 /// </summary>
@@ -71,7 +71,7 @@ public sealed class ReadmeExampleTests(SeededSocketApi api) : IClassFixture<Seed
             foreach (var operation in Operations(block))
             {
                 var name = operation.Name?.StringValue;
-                var where = $"README.md line {block.Line}, block `{block.FirstLine.Trim()}`, operation {name ?? "(anonymous)"}";
+                var where = $"{block.Name}, operation {name ?? "(anonymous)"}";
                 var fields = FieldNames(operation.SelectionSet).ToHashSet();
                 var client = fields.Overlaps(AdminFields) ? admin
                     : operation.Operation == OperationType.Mutation || fields.Overlaps(EditorFields) ? editor
@@ -178,14 +178,26 @@ public sealed class ReadmeExampleTests(SeededSocketApi api) : IClassFixture<Seed
 
     private static List<GraphQLOperationDefinition> Operations(ReadmeBlock block)
     {
-        var document = Parser.Parse(block.Text);
+        GraphQLDocument document;
+        try
+        {
+            document = Parser.Parse(block.Text);
+        }
+        catch (GraphQLParser.Exceptions.GraphQLSyntaxErrorException error)
+        {
+            throw new Xunit.Sdk.XunitException($"{block.Name} is not a GraphQL document: {error.Message}");
+        }
+
         var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
         Assert.True(operations.Count == 1 || operations.All(operation => operation.Name is not null),
-            $"README.md line {block.Line}, block `{block.FirstLine.Trim()}`: a block of several operations names each one");
+            $"{block.Name}: a block of several operations names each one");
         return operations;
     }
 
-    private sealed record ReadmeBlock(int Line, string FirstLine, string Text, JsonObject? Variables);
+    private sealed record ReadmeBlock(int Line, string FirstLine, string Text, JsonObject? Variables)
+    {
+        public string Name => $"README.md line {Line}, block `{FirstLine.Trim()}`";
+    }
 
     private static List<ReadmeBlock> ReadmeBlocks()
     {
@@ -204,7 +216,16 @@ public sealed class ReadmeExampleTests(SeededSocketApi api) : IClassFixture<Seed
                 if (lines[j].Trim() == "```json")
                 {
                     var json = string.Join('\n', lines[(j + 1)..FenceEnd(lines, j + 1)]);
-                    variables = JsonNode.Parse(json)!.AsObject();
+                    try
+                    {
+                        variables = JsonNode.Parse(json)!.AsObject();
+                    }
+                    catch (JsonException error)
+                    {
+                        throw new Xunit.Sdk.XunitException(
+                            $"README.md line {j + 2}: the variables are not JSON: {error.Message}");
+                    }
+
                     break;
                 }
             }
