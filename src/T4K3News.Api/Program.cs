@@ -41,6 +41,8 @@ var app = builder.Build();
 var stopping = app.Lifetime.ApplicationStopping;
 if (isCommand)
     return await AppCommands.RunAsync(app, args, stopping);
+if (!ProductionSettings.Check(app))
+    return ProductionSettings.ConfigurationError;
 if (!await DatabaseStartup.PrepareAsync(app, stopping))
     return 1;
 

@@ -20,6 +20,7 @@ public sealed class ContentDbContext(DbContextOptions<ContentDbContext> options)
     public DbSet<ArticleRevision> ArticleRevisions => Set<ArticleRevision>();
     public DbSet<TagSlugHistory> TagSlugHistory => Set<TagSlugHistory>();
     public DbSet<ArticleSlugHistory> ArticleSlugHistory => Set<ArticleSlugHistory>();
+    public DbSet<Authors.AuthorSlugHistory> AuthorSlugHistory => Set<Authors.AuthorSlugHistory>();
     public DbSet<DeletedTag> DeletedTags => Set<DeletedTag>();
     public DbSet<Import.DeletedSeedSource> DeletedSeedSources => Set<Import.DeletedSeedSource>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();

@@ -53,8 +53,17 @@ public sealed class GraphQLServerOptions
     /// <summary>Answer repeated anonymous queries from memory (see <see cref="GraphQLServer.ResponseCache"/>).</summary>
     public bool ResponseCache { get; set; } = true;
 
-    /// <summary>The most bytes the response cache holds; beyond it the least recently used answers go.</summary>
+    /// <summary>The most bytes the response cache holds (answers and their bookkeeping); beyond it the least recently used answers go.</summary>
     public long ResponseCacheMaxBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>The most answers the response cache holds, however small; beyond it the least recently used go.</summary>
+    public int ResponseCacheMaxEntries { get; set; } = 20_000;
+
+    /// <summary>The most documents kept parsed, with their plans (see <see cref="ParsedDocuments"/>); beyond it all are dropped.</summary>
+    public int ParsedDocumentsMaxCount { get; set; } = 1_000;
+
+    /// <summary>The most bytes of documents kept parsed, their syntax trees and plans; beyond it all are dropped.</summary>
+    public long ParsedDocumentsMaxBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>How long the response cache keeps an answer at most, however nothing it depends on changed: a safety net.</summary>
     public TimeSpan ResponseCacheMaxAge { get; set; } = TimeSpan.FromMinutes(5);

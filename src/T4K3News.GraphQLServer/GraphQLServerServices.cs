@@ -20,6 +20,7 @@ public static class GraphQLServerServices
         services.AddSingleton(provider => new ResponseCache(
             provider.GetRequiredService<IOptions<GraphQLServerOptions>>(), provider.GetRequiredService<IGraphQLTextSerializer>(),
             provider.GetService<TimeProvider>() ?? TimeProvider.System, provider.GetService<IResponseDependencies>()));
+        services.AddSingleton<ParsedDocuments>();
         services.AddSingleton<GraphQLRequestExecutor>();
         services.AddSingleton<GraphQLHttpEndpoint>();
         services.AddSingleton<GraphQLWebSockets>();

@@ -18,7 +18,10 @@ public sealed class ApiServer : IAsyncDisposable
 
     public Uri Endpoint { get; }
 
-    public static async Task<ApiServer> StartAsync(string apiAssembly, string connectionString, bool responseCache, CancellationToken cancellationToken)
+    public int ProcessId => process.Id;
+
+    public static async Task<ApiServer> StartAsync(string apiAssembly, string connectionString, bool responseCache, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -35,9 +38,12 @@ public sealed class ApiServer : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ConnectionStrings__Content"] = connectionString;
+        start.Environment["Site__BaseUrl"] = "https://news.example"; // Production refuses to start without one
         start.Environment["Import__OnStartup"] = "false";
         start.Environment["RateLimiting__Enabled"] = "false";
         start.Environment["GraphQL__ResponseCache"] = responseCache ? "true" : "false";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
         var server = new ApiServer(process, new Uri($"http://127.0.0.1:{port}/graphql"));
@@ -64,6 +70,16 @@ public sealed class ApiServer : IAsyncDisposable
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
         throw new InvalidOperationException("No VmRSS in /proc status.");
+    }
+
+    /// <summary>Of the resident memory, what is anonymous (heaps, code) and what is file pages (mapped assemblies), from /proc.</summary>
+    public string MemoryBreakdown()
+    {
+        var fields = File.ReadLines($"/proc/{process.Id}/status")
+            .Where(line => line.StartsWith("RssAnon:", StringComparison.Ordinal) || line.StartsWith("RssFile:", StringComparison.Ordinal))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(parts => $"{parts[0].TrimEnd(':')} {long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) / 1024} MB");
+        return string.Join(", ", fields);
     }
 
     /// <summary>Runs <paramref name="load"/> and samples the server's resident memory every 200 ms meanwhile; the peak.</summary>

@@ -9,14 +9,14 @@ public static class Prerequisites
 {
     public static string ApiAssembly => Metadata("ApiAssembly");
 
-    public static string? Check(out string postgresBin)
+    public static string? Check(out string postgresBin, bool needsWrk = true)
     {
         var missing = new List<string>();
         if (Metadata("Configuration") != "Release")
             missing.Add("a Release build: run `dotnet run -c Release --project tests/T4K3News.Benchmarks`");
         if (!File.Exists(ApiAssembly))
             missing.Add($"the server's build at {ApiAssembly}");
-        if (!OnPath("wrk"))
+        if (needsWrk && !OnPath("wrk"))
             missing.Add("wrk, the HTTP load generator (apt-get install wrk)");
         // The server's own folder, where pgbench and pg_config of the same version live, also when initdb is a link to it.
         postgresBin = LocalPostgresCluster.FindBinDirectory() is { } bin

@@ -20,7 +20,7 @@ catch (ArgumentException e)
     return 2;
 }
 
-if (Prerequisites.Check(out var postgresBin) is { } missing)
+if (Prerequisites.Check(out var postgresBin, needsWrk: args is not ["cache-busting"]) is { } missing)
 {
     Console.Error.WriteLine(missing);
     return 2;
@@ -39,7 +39,18 @@ using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Inte
 using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Interrupt);
 try
 {
-    await RunAsync(settings, postgresBin, interrupted.Token);
+    if (args is ["cache-busting"])
+    {
+        await using var cluster = await StartLoadedClusterAsync(interrupted.Token);
+        await CacheBusting.RunAsync(cluster.ConnectionString, interrupted.Token);
+    }
+    else if (args.Length > 0)
+    {
+        Console.Error.WriteLine($"Unknown command '{string.Join(' ', args)}': none (the read benchmark) or cache-busting.");
+        return 2;
+    }
+    else
+        await RunAsync(settings, postgresBin, interrupted.Token);
     return 0;
 }
 catch (Exception) when (interrupted.IsCancellationRequested)
@@ -56,26 +67,8 @@ catch (Exception e)
 static async Task RunAsync(BenchmarkSettings settings, string postgresBin, CancellationToken cancellationToken)
 {
     Console.WriteLine($"Read benchmark: {settings}.");
-    // Statements are counted with pg_stat_statements. The benchmark only reads, and its own VACUUM ANALYZE after the
-    // load must see no autovacuum snapshot, or some tables stay not all-visible and plans differ from run to run.
-    await using var cluster = await LocalPostgresCluster.StartThrowawayAsync(
-        ["shared_preload_libraries=pg_stat_statements", "autovacuum=off"], cancellationToken);
-    const string databaseName = "t4k3news_bench";
-    await cluster.EnsureDatabaseAsync(databaseName, cancellationToken);
-    var connectionString = cluster.ConnectionStringFor(databaseName);
-
-    var loading = Stopwatch.StartNew();
-    var data = ReadDataSet.Build();
-    var options = new DbContextOptionsBuilder<ContentDbContext>();
-    ContentDatabase.Configure(options, connectionString);
-    await using (var db = new ContentDbContext(options.Options))
-    {
-        await db.Database.MigrateAsync(cancellationToken);
-        await DataSetLoader.LoadAsync(db, data, cancellationToken);
-    }
-
-    await StatementCounter.InstallAsync(connectionString, cancellationToken);
-    Console.WriteLine($"Throwaway cluster on port {cluster.Port}: migrated, {ReadDataSet.ArticleCount:N0} articles loaded in {loading.Elapsed.TotalSeconds:0.0} s.");
+    await using var loaded = await StartLoadedClusterAsync(cancellationToken);
+    var (connectionString, data) = (loaded.ConnectionString, loaded.Data);
 
     if (Environment.GetEnvironmentVariable("T4K3NEWS_BENCH_HOLD") is { Length: > 0 })
     {
@@ -213,4 +206,44 @@ static async Task RunAsync(BenchmarkSettings settings, string postgresBin, Cance
     }
 }
 
+// A throwaway cluster with the data set loaded, migrated as the server migrates. Statements are counted with
+// pg_stat_statements. The benchmark only reads, and its own VACUUM ANALYZE after the load must see no autovacuum
+// snapshot, or some tables stay not all-visible and plans differ from run to run.
+static async Task<LoadedCluster> StartLoadedClusterAsync(CancellationToken cancellationToken)
+{
+    var cluster = await LocalPostgresCluster.StartThrowawayAsync(
+        ["shared_preload_libraries=pg_stat_statements", "autovacuum=off"], cancellationToken);
+    try
+    {
+        const string databaseName = "t4k3news_bench";
+        await cluster.EnsureDatabaseAsync(databaseName, cancellationToken);
+        var connectionString = cluster.ConnectionStringFor(databaseName);
+
+        var loading = Stopwatch.StartNew();
+        var data = ReadDataSet.Build();
+        var options = new DbContextOptionsBuilder<ContentDbContext>();
+        ContentDatabase.Configure(options, connectionString);
+        await using (var db = new ContentDbContext(options.Options))
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            await DataSetLoader.LoadAsync(db, data, cancellationToken);
+        }
+
+        await StatementCounter.InstallAsync(connectionString, cancellationToken);
+        Console.WriteLine($"Throwaway cluster on port {cluster.Port}: migrated, {ReadDataSet.ArticleCount:N0} articles loaded in {loading.Elapsed.TotalSeconds:0.0} s.");
+        return new LoadedCluster(cluster, connectionString, data);
+    }
+    catch
+    {
+        await cluster.DisposeAsync();
+        throw;
+    }
+}
+
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
+/// <summary>The throwaway cluster with the benchmark's data set; disposing it stops the cluster and deletes its folder.</summary>
+internal sealed record LoadedCluster(LocalPostgresCluster Cluster, string ConnectionString, ReadDataSet Data) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
+}

@@ -431,6 +431,25 @@ namespace T4K3News.Migrations.Migrations
                     b.ToTable("Authors");
                 });
 
+            modelBuilder.Entity("T4K3News.Content.Authors.AuthorSlugHistory", b =>
+                {
+                    b.Property<string>("Slug")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("AuthorId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("ReplacedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Slug");
+
+                    b.HasIndex("AuthorId");
+
+                    b.ToTable("AuthorSlugHistory");
+                });
+
             modelBuilder.Entity("T4K3News.Content.Import.DeletedSeedSource", b =>
                 {
                     b.Property<string>("SourceFile")
@@ -809,6 +828,15 @@ namespace T4K3News.Migrations.Migrations
                         .IsRequired();
 
                     b.Navigation("Related");
+                });
+
+            modelBuilder.Entity("T4K3News.Content.Authors.AuthorSlugHistory", b =>
+                {
+                    b.HasOne("T4K3News.Content.Authors.Author", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("T4K3News.Content.Previews.PreviewLink", b =>

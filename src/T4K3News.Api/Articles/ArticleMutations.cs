@@ -25,12 +25,9 @@ public static class ArticleMutations
                 {
                     var (tagIds, relatedIds, idErrors) = DecodeIds(input.TagIds, input.RelatedArticleIds);
                     var bylines = Authors.BylineInput.Decode(input.Bylines, idErrors);
-                    return Editor(context).CreateAsync(article =>
-                    {
-                        Write(input, article, tagIds, relatedIds, bylines);
-                        if (input.Slug is null)
-                            article.Slug = Slug.From(article.Title);
-                    }, actor, context.CancellationToken, idErrors);
+                    return Editor(context).CreateAsync(
+                        article => Write(input, article, tagIds, relatedIds, bylines), actor, context.CancellationToken,
+                        idErrors, deriveSlug: input.Slug is null);
                 });
             });
 
@@ -151,7 +148,9 @@ public sealed record CreateArticleInput
     public string? Kicker { get; init; }
     public string Title { get; init; } = "";
 
-    [Description("Lowercase words joined by hyphens; derived from the title when a draft is created without one.")]
+    [Description("Lowercase words joined by hyphens. Without one, the slug is derived from the title: "
+        + "transliterated to ASCII from any script, cut at a word boundary, -2, -3 … when taken "
+        + "(article-1 … when nothing in it reads).")]
     public string? Slug { get; init; }
 
     public string Standfirst { get; init; } = "";

@@ -12,7 +12,7 @@ public static class ArticleQueries
     public static void Register(ObjectGraphType query)
     {
         query.Field<ArticleType>("article")
-            .Description("The article with this slug, or with this slug before a rename, if the caller may see it (resolveSlug tells which).")
+            .Description("The article with this slug (in any case), or with this slug before a rename, if the caller may see it (resolveSlug tells which).")
             .Argument<NonNullGraphType<StringGraphType>>("slug")
             .ResolveAsync(async context =>
             {

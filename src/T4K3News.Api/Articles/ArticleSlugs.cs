@@ -14,7 +14,7 @@ public static class ArticleSlugs
 {
     public static void Register(ObjectGraphType query) =>
         query.Field<SlugResolutionType>("resolveSlug")
-            .Description("What a slug leads to, for front ends turning old links into redirects: the article the caller may see that has this slug now, or had it before a rename; null when there is none.")
+            .Description("What a slug leads to, for front ends turning old links into redirects: the article the caller may see that has this slug now, or had it before a rename; null when there is none. Slugs are lowercase: the slug in another case leads where the lowercase one does, as a redirect.")
             .Argument<NonNullGraphType<StringGraphType>>("slug")
             .ResolveAsync(async context =>
             {
@@ -29,11 +29,15 @@ public static class ArticleSlugs
     /// The article the caller may see with this slug now, else the one that had it before a rename; with
     /// <paramref name="previewed"/>, also the one article a preview token opens (for <c>article(slug:)</c>).
     /// </summary>
-    public static async Task<SlugResolution?> ResolveAsync(ContentDbContext db, ArticleAccess access, string slug, CancellationToken cancellationToken, bool previewed = false)
+    public static async Task<SlugResolution?> ResolveAsync(
+        ContentDbContext db, ArticleAccess access, string requested, CancellationToken cancellationToken,
+        bool previewed = false)
     {
         var articles = (previewed ? access.ArticlesOrPreviewed(db) : access.Articles(db)).AsNoTracking();
+        // Another case of a slug is that slug, reached by a redirect as an old one is.
+        var slug = Slug.Canonical(requested);
         if (await articles.SingleOrDefaultAsync(a => a.Slug == slug, cancellationToken) is { } current)
-            return new SlugResolution(current, current.Slug, IsRedirect: false);
+            return new SlugResolution(current, current.Slug, IsRedirect: slug != requested);
         var renamed = await articles
             .Where(a => db.ArticleSlugHistory.Any(h => h.Slug == slug && h.ArticleId == a.Id))
             .SingleOrDefaultAsync(cancellationToken);
@@ -52,7 +56,7 @@ public sealed class SlugResolutionType : ObjectGraphType<SlugResolution>
         Field<NonNullGraphType<ArticleType>>("article").Resolve(c => c.Source.Article);
         Field<NonNullGraphType<StringGraphType>>("canonicalSlug").Description("The article's slug now: where a redirect leads.").Resolve(c => c.Source.CanonicalSlug);
         Field<NonNullGraphType<BooleanGraphType>>("isRedirect")
-            .Description("True when the slug asked for is an old one, left by a rename: a front end answers it with a permanent redirect (301) to the canonical slug.")
+            .Description("True when the slug asked for is an old one, left by a rename, or the slug in another case: a front end answers it with a permanent redirect (301) to the canonical slug.")
             .Resolve(c => c.Source.IsRedirect);
     }
 }

@@ -77,7 +77,7 @@ public sealed class CreateAuthorInputType : InputObjectGraphType<CreateAuthorInp
     {
         Name = "CreateAuthorInput";
         Field<NonNullGraphType<StringGraphType>>("name");
-        Field<StringGraphType>("slug").Description("Derived from the name when omitted.");
+        Field<StringGraphType>("slug").Description("Lowercase words joined by hyphens. Without one, the slug is derived from the name: transliterated to ASCII from any script, cut at a word boundary, -2, -3 … when taken (author-1 … when nothing in it reads).");
         Field<StringGraphType>("bio");
         Field<StringGraphType>("url").Description("An absolute http:// or https:// URL.");
     }
@@ -90,7 +90,7 @@ public sealed class UpdateAuthorInputType : InputObjectGraphType<UpdateAuthorInp
         Name = "UpdateAuthorInput";
         Field<NonNullGraphType<IdGraphType>>("id");
         Field<StringGraphType>("name");
-        Field<StringGraphType>("slug");
+        Field<StringGraphType>("slug").Description("The old slug keeps leading to the author in author(slug:), and no other author may take it.");
         Field<StringGraphType>("bio");
         Field<StringGraphType>("url");
     }

@@ -12,14 +12,18 @@ public static class AuthorQueries
     public static void Register(ObjectGraphType query)
     {
         query.Field<AuthorType>("author")
-            .Description("The author with this slug.")
+            .Description("The author with this slug (in any case), or with this slug before a change; its slug field is the one to redirect to.")
             .Argument<NonNullGraphType<StringGraphType>>("slug")
             .ResolveAsync(async context =>
             {
                 var databases = context.RequestServices!.GetRequiredService<IDbContextFactory<ContentDbContext>>();
-                var slug = context.GetArgument<string>("slug");
+                var slug = Content.Articles.Slug.Canonical(context.GetArgument<string>("slug"));
                 await using var db = await databases.CreateDbContextAsync(context.CancellationToken);
-                return await db.Authors.AsNoTracking().SingleOrDefaultAsync(a => a.Slug == slug, context.CancellationToken);
+                return await db.Authors.AsNoTracking()
+                        .SingleOrDefaultAsync(a => a.Slug == slug, context.CancellationToken)
+                    ?? await db.AuthorSlugHistory.Where(h => h.Slug == slug)
+                        .Join(db.Authors, h => h.AuthorId, a => a.Id, (_, a) => a)
+                        .AsNoTracking().SingleOrDefaultAsync(context.CancellationToken);
             });
 
         query.Field<AuthorsConnectionType>("authors")

@@ -5,7 +5,10 @@ using T4K3News.Content.Auth;
 
 namespace T4K3News.Api.Commands;
 
-/// <summary><c>tokens create --name NAME --role editor|admin [--expires 30d|12h]</c>, <c>tokens list</c>, <c>tokens revoke NAME</c>.</summary>
+/// <summary>
+/// <c>tokens create --name NAME --role editor|admin|reader [--expires 30d|12h]</c>, <c>tokens list</c>,
+/// <c>tokens revoke NAME</c>.
+/// </summary>
 public static class TokenCommands
 {
     public static Command Create(WebApplication app)
@@ -13,8 +16,10 @@ public static class TokenCommands
         Option<string> name = new("--name") { Description = "Who or what the token is for; unique.", Required = true };
         Option<TokenRole> role = new("--role")
         {
-            Description = "editor: read drafts, write and publish; admin: also delete permanently, read the audit log and manage tokens.",
-            HelpName = "editor|admin",
+            Description = "editor: read drafts, write and publish; "
+                + "admin: also delete permanently, read the audit log and manage tokens; "
+                + "reader: a front end's delivery token, sees what anonymous readers see, with its own rate budget.",
+            HelpName = "editor|admin|reader",
             Required = true,
             CustomParser = ParseRole,
         };
@@ -89,7 +94,7 @@ public static class TokenCommands
                 return role;
         }
 
-        result.AddError($"--role is editor or admin, not '{text}'.");
+        result.AddError($"--role is editor, admin or reader, not '{text}'.");
         return default;
     }
 

@@ -19,6 +19,13 @@ public sealed class RateLimitOptions
     /// <summary>Requests one editor's token may make per window; also what one address may send with tokens, before they are looked up.</summary>
     public int EditorPermitLimit { get; set; } = 6_000;
 
+    /// <summary>
+    /// Requests one reader's (delivery) token may make per window, whatever address sends them: a server-rendered front
+    /// end sends its readers' requests from one address. Before the lookup an address may send this many with tokens
+    /// too.
+    /// </summary>
+    public int ReaderTokenPermitLimit { get; set; } = 6_000;
+
     /// <summary>Requests with a token that turns out unknown, revoked or expired one address may send per window; then its tokens are refused unread.</summary>
     public int InvalidTokenPermitLimit { get; set; } = 60;
 
@@ -79,10 +86,28 @@ public static class EndpointProtection
         });
 
         var origins = configuration.GetSection(CorsOptions.Section).Get<CorsOptions>()?.AllowedOrigins ?? [];
-        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
-            policy.WithOrigins(origins).WithMethods("GET", "POST").WithHeaders("Authorization", "Content-Type", "Accept", Previews.PreviewTokenAuthentication.HeaderName)
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IHostEnvironment>(
+            (cors, environment) => cors.AddDefaultPolicy(policy => policy
+                .WithOrigins([.. origins, .. DevelopmentFrontEnd(environment, configuration)])
+                .WithMethods("GET", "POST")
+                .WithHeaders("Authorization", "Content-Type", "Accept", Previews.PreviewTokenAuthentication.HeaderName)
                 .WithExposedHeaders("ETag", "Retry-After").SetPreflightMaxAge(TimeSpan.FromHours(1))));
         return services;
+    }
+
+    /// <summary>
+    /// In Development the front end at <c>Site:BaseUrl</c> (by default a local Next.js or Nuxt app on port 3000) may
+    /// call the API from the browser at once; elsewhere only the configured origins may.
+    /// </summary>
+    private static IEnumerable<string> DevelopmentFrontEnd(IHostEnvironment environment, IConfiguration configuration)
+    {
+        if (!environment.IsDevelopment())
+            yield break;
+        var baseUrl = configuration[$"{Syndication.SiteOptions.Section}:BaseUrl"]
+            ?? new Syndication.SiteOptions().BaseUrl;
+        if (Uri.TryCreate(baseUrl, UriKind.Absolute, out var site))
+            yield return site.GetLeftPart(UriPartial.Authority);
     }
 
     /// <summary>Marks an endpoint as rate limited and authenticated (see <see cref="UseRateLimitedAuthentication"/>).</summary>
@@ -149,6 +174,9 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
                 BucketKind.Anonymous => options.Value.AnonymousPermitLimit,
                 BucketKind.InvalidTokens => options.Value.InvalidTokenPermitLimit,
                 BucketKind.SocketConnects => options.Value.WebSocketConnectPermitLimit,
+                BucketKind.ReaderToken => options.Value.ReaderTokenPermitLimit,
+                BucketKind.TokensFromAddress =>
+                    Math.Max(options.Value.EditorPermitLimit, options.Value.ReaderTokenPermitLimit),
                 _ => options.Value.EditorPermitLimit,
             },
             Window = options.Value.Window,
@@ -185,6 +213,8 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
     {
         if (!limits.Enabled || !HasToken(http))
             return true;
+        if (http.User.IsInRole(Roles.Reader) && http.User.Identity?.Name is { } reader)
+            return await AdmitAsync(http, new Bucket(BucketKind.ReaderToken, reader));
         return http.User.Identity is { IsAuthenticated: true, Name: { } name }
             ? await AdmitAsync(http, new Bucket(BucketKind.Token, name))
             : await AdmitAsync(http, new Bucket(BucketKind.InvalidTokens, http.Connection.RemoteIpAddress?.ToString() ?? ""));
@@ -237,6 +267,7 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
         Anonymous,
         TokensFromAddress,
         Token,
+        ReaderToken,
         InvalidTokens,
         SocketConnects,
     }

@@ -34,14 +34,13 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
     });
 
     /// <summary>
-    /// Plans by root field (of a document the executor keeps parsed) and role. A plan depends on nothing else but the
-    /// time, unless the field uses variables: then it is kept only when each of them is the whole value of an argument
-    /// that is no more than a parameter of the statement (<c>article(slug: $slug)</c>), whose value is put in when the plan
-    /// is run again; a variable anywhere else (a filter, a page size, a cursor, <c>@include</c>) may change the SQL, and
-    /// such a field is planned on every request.
+    /// Plans by root field (of a document the executor keeps parsed, with the plans of its fields: see
+    /// <see cref="ParsedDocuments"/>, which bounds them) and role. A plan depends on nothing else but the time, unless the
+    /// field uses variables: then it is kept only when each of them is the whole value of an argument that is no more than
+    /// a parameter of the statement (<c>article(slug: $slug)</c>), whose value is put in when the plan is run again; a
+    /// variable anywhere else (a filter, a page size, a cursor, <c>@include</c>) may change the SQL, and such a field is
+    /// planned on every request.
     /// </summary>
-    private const int MaxKeptPlans = 1_000;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(GraphQLField Field, bool Editor), Prepared?> kept = new(new SameField());
     private int plansBuilt;
 
     /// <summary>How many plans were built (not taken from those kept), for the tests.</summary>
@@ -58,17 +57,14 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
         var usesVariables = planning.Context.Operation.Variables?.Items is { Count: > 0 };
         var keep = !usesVariables || VariablesOnlyAsParameters(planning, field, definition);
         Prepared? prepared = null;
-        if (!keep || !kept.TryGetValue((field, editor), out prepared) || (prepared is not null && !prepared.Fits(planning, field, definition)))
+        var document = keep ? planning.Document : null;
+        if (document is null || !document.TryGetPlan(field, editor, out prepared) || (prepared is not null && !prepared.Fits(planning, field, definition)))
         {
             Interlocked.Increment(ref plansBuilt);
             prepared = Prepare(planning, field, definition, editor, now);
             // A field that declined may have declined for its variables' values: only a plan is kept for those.
-            if (keep && (prepared is not null || !usesVariables))
-            {
-                if (kept.Count >= MaxKeptPlans)
-                    kept.Clear();
-                kept[(field, editor)] = prepared;
-            }
+            if (document is not null && (prepared is not null || !usesVariables))
+                document.KeepPlan(field, editor, prepared, prepared?.Bytes ?? 0);
         }
 
         if (prepared is null)
@@ -192,17 +188,12 @@ public sealed class ContentReadPlanner(ContentReadSource source, IDbContextFacto
     /// <summary>A statement ready to run again: its parameters, one of which may be the current time, others arguments' values.</summary>
     private sealed record Prepared(string Sql, object[] Parameters, int? NowIndex, IReadOnlyList<(string Argument, int Index)> Arguments, IReadOnlyCollection<string> WhenNoRow)
     {
+        /// <summary>What keeping it holds: its text, its parameters (a string's own bytes), its lists.</summary>
+        public long Bytes => 128 + (2L * Sql.Length) + Parameters.Sum(p => 48 + (p is string text ? 2L * text.Length : 0)) + (Arguments.Count * 40);
+
         /// <summary>Whether this request's argument values can stand where the plan's were (a value of the same type).</summary>
         public bool Fits(SelectionPlanning planning, GraphQLField field, FieldType definition) =>
             Arguments.All(a => planning.Argument(field, definition, a.Argument) is { } value && value.GetType() == Parameters[a.Index].GetType());
-    }
-
-    /// <summary>Kept plans are per parsed field (the executor keeps each document parsed once) and role.</summary>
-    internal sealed class SameField : IEqualityComparer<(GraphQLField Field, bool Editor)>
-    {
-        public bool Equals((GraphQLField Field, bool Editor) x, (GraphQLField Field, bool Editor) y) => ReferenceEquals(x.Field, y.Field) && x.Editor == y.Editor;
-
-        public int GetHashCode((GraphQLField Field, bool Editor) key) => HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Field), key.Editor);
     }
 }
 
@@ -252,7 +243,8 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         if (ShowsLists)
             shown += $" || ARRAY['{ContentResponseDependencies.Lists}']";
         var history = model.FindEntityType(typeof(ArticleSlugHistory))!;
-        var slugParameter = ArgumentParameter("slug", slug);
+        // Slugs are lowercase: another case of one finds what it finds (folded as Slug.Canonical does: ASCII only).
+        var slugParameter = $"lower({ArgumentParameter("slug", slug)} COLLATE \"C\")";
         var select = $"SELECT {article}, {shown} FROM {Table(articles)} {a}";
         // A slug the article had before a rename still finds it (the answer depends on that article, as for its slug now).
         // The history is read only when no article has the slug now: the first branch's row ends the statement.
@@ -273,8 +265,8 @@ internal sealed class ReadPlan(SelectionPlanning planning, IModel model, bool se
         if (tag is null)
             return null;
         var history = model.FindEntityType(typeof(TagSlugHistory))!;
-        var slugParameter = ArgumentParameter("slug", slug);
-        // A slug the tag had before a rename or merge still finds it.
+        var slugParameter = $"lower({ArgumentParameter("slug", slug)} COLLATE \"C\")";
+        // A slug the tag had before a rename or merge still finds it; so does the slug in another case.
         return $"""
             SELECT {tag}, ARRAY['{ContentResponseDependencies.TagLookups}', '{ContentResponseDependencies.Lists}'] FROM {Table(tags)} {t}
             WHERE {t}.{Column(tags, nameof(Tag.Slug))} = {slugParameter}

@@ -64,20 +64,17 @@ public sealed class SearchPlanner(IOptions<SearchOptions> options, Reading.Conte
         var json = $"json_build_object({string.Join(", ", members)})";
         if (where is null)
         {
-            // The common page: the statement depends only on the selection and the role, so it is built once (up to
-            // MaxKeptStatements) and run through the read source with this request's text, window and time; unless a
+            // The common page: the statement depends only on the selection and the role, so it is built once per parsed
+            // document (which bounds what it keeps: see ParsedDocuments) and run through the read source with this request's text, window and time; unless a
             // variable other than the query's text may change it (a page size, a cursor, @include), as for the read planner.
             var editor = access.SeesUnpublished;
             var keep = planning.Context.Operation.Variables?.Items is not { Count: > 0 }
                 || Reading.ContentReadPlanner.VariablesOnlyAsParameters(planning, field, ["query"]);
-            if (!keep)
+            var document = keep ? planning.Document : null;
+            if (document is null)
                 return Run(Build(services, json), text, window, again: null);
-            if (!kept.TryGetValue((field, editor), out var statement))
-            {
-                if (kept.Count >= MaxKeptStatements)
-                    kept.Clear();
-                kept[(field, editor)] = statement = Build(services, json);
-            }
+            if (!document.TryGetPlan<KeptStatement>(field, editor, out var statement) || statement is null)
+                document.KeepPlan(field, editor, statement = Build(services, json), statement.Bytes);
 
             return Run(statement, text, window, editor ? null : variables => Again(statement, field, window, text, variables));
         }
@@ -103,11 +100,12 @@ public sealed class SearchPlanner(IOptions<SearchOptions> options, Reading.Conte
         });
     }
 
-    private const int MaxKeptStatements = 1_000;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(GraphQLField Field, bool Editor), KeptStatement> kept = new(new Reading.ContentReadPlanner.SameField());
-
     /// <summary>A search page's statement with its parameters, the visibility's time among them (none for editors).</summary>
-    private sealed record KeptStatement(string Sql, NpgsqlParameter[] Parameters);
+    private sealed record KeptStatement(string Sql, NpgsqlParameter[] Parameters)
+    {
+        /// <summary>What keeping it holds: its text and its parameters.</summary>
+        public long Bytes => 96 + (2L * Sql.Length) + (Parameters.Length * 160);
+    }
 
     private KeptStatement Build(IServiceProvider services, string json)
     {

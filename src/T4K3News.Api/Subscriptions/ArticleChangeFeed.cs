@@ -73,7 +73,8 @@ public sealed class ArticleChangeFeed(ContentDatabase database, ApiTokenCache to
         await connection.OpenAsync(stoppingToken);
         connection.Notification += (_, notification) =>
         {
-            if (notification.Channel is TagChange.Channel or ArticleChange.Channel)
+            if (notification.Channel is TagChange.Channel or ArticleChange.Channel
+                or Content.Authors.AuthorChange.Channel)
                 syndication.Changed();
             if (notification.Channel == ApiTokenCache.RevocationChannel)
                 tokens.Forget(notification.Payload);

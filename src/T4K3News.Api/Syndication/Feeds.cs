@@ -17,10 +17,17 @@ public enum FeedFormat
 /// <summary>
 /// The latest visible articles as RSS 2.0, Atom 1.0 (System.ServiceModel.Syndication) and JSON Feed 1.1
 /// (System.Text.Json): all of them, or those of one tag. An item's id is <c>urn:t4k3news:article:{id}</c>, its link the
-/// article's URL on the site, its summary the standfirst, its categories the tags' names.
+/// article's URL on the site, its summary the standfirst, its categories the tags' names, its authors those of its
+/// bylines that wrote it (<see cref="SyndicatedArticle.Authors"/>). An article with none names no author of its own:
+/// Atom and JSON Feed name the site as the feed's author, which readers take for such entries; RSS names nobody.
 /// </summary>
 public static class Feeds
 {
+    /// <summary>
+    /// Dublin Core, whose <c>creator</c> names an RSS item's authors (RSS's own <c>author</c> holds an e-mail address).
+    /// </summary>
+    public const string DublinCoreNamespace = "http://purl.org/dc/elements/1.1/";
+
     public static string FileName(FeedFormat format) => format switch
     {
         FeedFormat.Rss => "rss.xml",
@@ -42,7 +49,8 @@ public static class Feeds
         var visible = SyndicatedArticles.Visible(db, now);
         if (tag is not null)
             visible = visible.Where(a => a.ArticleTags.Any(t => t.TagId == tag.Id));
-        var articles = await SyndicatedArticles.ReadAsync(SyndicatedArticles.Latest(visible, items), cancellationToken);
+        var latest = SyndicatedArticles.Latest(visible, items);
+        var articles = await SyndicatedArticles.ReadWithAuthorsAsync(latest, cancellationToken);
         var validUntil = await SyndicatedArticles.UnchangedUntilAsync(db, now, cancellationToken);
 
         var title = tag is null ? site.Title : $"{site.Title}: {tag.Name}";
@@ -73,12 +81,24 @@ public static class Feeds
                 };
                 foreach (var tag in article.Tags)
                     item.Categories.Add(new SyndicationCategory(SyndicatedArticles.XmlText(tag), null, SyndicatedArticles.XmlText(tag)));
+                foreach (var author in article.Authors)
+                {
+                    var name = SyndicatedArticles.XmlText(author.Name);
+                    if (format == FeedFormat.Rss)
+                        item.ElementExtensions.Add("creator", DublinCoreNamespace, name);
+                    else
+                        item.Authors.Add(new SyndicationPerson(null, name, author.Url));
+                }
+
                 return item;
             }).ToList(),
         };
         if (format == FeedFormat.Atom)
-            // Atom wants an author for every entry; the site stands for all of them until articles have bylines.
+            // Atom wants an author for every entry: the site stands for those whose bylines name no writer.
             feed.Authors.Add(new SyndicationPerson(null, site.Title, site.BaseUrl));
+        else
+            feed.AttributeExtensions.Add(
+                new XmlQualifiedName("dc", "http://www.w3.org/2000/xmlns/"), DublinCoreNamespace);
         feed.Links.Add(new SyndicationLink(new Uri(self), "self", null, format == FeedFormat.Rss ? "application/rss+xml" : "application/atom+xml", 0));
 
         using var buffer = new MemoryStream();
@@ -104,6 +124,8 @@ public static class Feeds
             json.WriteString("home_page_url", site.BaseUrl);
             json.WriteString("feed_url", self);
             json.WriteString("language", site.Language);
+            // As in Atom, the feed's author stands for items that name none of their own.
+            WriteAuthors(json, [new FeedAuthor(0, site.Title, site.BaseUrl)]);
             json.WriteStartArray("items");
             foreach (var article in articles)
             {
@@ -115,6 +137,8 @@ public static class Feeds
                 json.WriteString("content_text", article.Standfirst);
                 json.WriteString("date_published", Utc(article.PublishedAt));
                 json.WriteString("date_modified", Utc(article.LastModified));
+                if (article.Authors.Count > 0)
+                    WriteAuthors(json, article.Authors);
                 json.WriteStartArray("tags");
                 foreach (var tag in article.Tags)
                     json.WriteStringValue(tag);
@@ -127,6 +151,21 @@ public static class Feeds
         }
 
         return buffer.ToArray();
+    }
+
+    private static void WriteAuthors(Utf8JsonWriter json, IReadOnlyList<FeedAuthor> authors)
+    {
+        json.WriteStartArray("authors");
+        foreach (var author in authors)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", author.Name);
+            if (author.Url is not null)
+                json.WriteString("url", author.Url);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));

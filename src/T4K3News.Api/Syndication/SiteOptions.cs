@@ -13,7 +13,10 @@ public sealed partial class SiteOptions
 {
     public const string Section = "Site";
 
-    /// <summary>The front end's origin (and path prefix), e.g. "https://www.t4k3.news"; the local front end by default.</summary>
+    /// <summary>
+    /// The front end's origin (and path prefix), e.g. "https://www.t4k3.news"; the local front end by default, which
+    /// Production refuses (see <see cref="Hosting.ProductionSettings"/>).
+    /// </summary>
     public string BaseUrl { get; set; } = "http://localhost:3000";
 
     /// <summary>An article's path under the base URL; "{slug}" stands for its slug.</summary>

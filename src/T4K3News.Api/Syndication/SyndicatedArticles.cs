@@ -4,10 +4,19 @@ using T4K3News.Content.Articles;
 
 namespace T4K3News.Api.Syndication;
 
+/// <summary>A person a feed names as an article's author: an author credited as author or contributor.</summary>
+public sealed record FeedAuthor(int Id, string Name, string? Url);
+
 /// <summary>An article as feeds and sitemaps show it.</summary>
 public sealed record SyndicatedArticle(
     int Id, string Slug, string Title, string Standfirst, DateTime PublishedAt, DateTime UpdatedAt, string PublicationName, IReadOnlyList<string> Tags)
 {
+    /// <summary>
+    /// The people who wrote it, in the bylines' order, each once: authors and contributors. Photographers and editors
+    /// are credited on the article but did not write it, so feeds do not name them as its authors.
+    /// </summary>
+    public IReadOnlyList<FeedAuthor> Authors { get; init; } = [];
+
     /// <summary>Stable whatever the article's slug or title becomes.</summary>
     public string FeedId => "urn:t4k3news:article:" + Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -25,6 +34,25 @@ public static class SyndicatedArticles
                 a.Id, a.Slug, a.Title, a.Standfirst, a.PublishedAt!.Value, a.UpdatedAt, a.Publication.Name,
                 a.ArticleTags.OrderBy(t => t.Tag.Name).Select(t => t.Tag.Name).ToList()))
             .ToListAsync(cancellationToken);
+
+    /// <summary>The articles with their <see cref="SyndicatedArticle.Authors"/>, for feeds (sitemaps name none).</summary>
+    public static async Task<List<SyndicatedArticle>> ReadWithAuthorsAsync(
+        IQueryable<Article> articles, CancellationToken cancellationToken)
+    {
+        var read = await articles.Select(a => new
+            {
+                Article = new SyndicatedArticle(
+                    a.Id, a.Slug, a.Title, a.Standfirst, a.PublishedAt!.Value, a.UpdatedAt, a.Publication.Name,
+                    a.ArticleTags.OrderBy(t => t.Tag.Name).Select(t => t.Tag.Name).ToList()),
+                Authors = a.Bylines
+                    .Where(b => b.Role == BylineRole.Author || b.Role == BylineRole.Contributor)
+                    .OrderBy(b => b.Position)
+                    .Select(b => new FeedAuthor(b.AuthorId, b.Author.Name, b.Author.Url))
+                    .ToList(),
+            })
+            .ToListAsync(cancellationToken);
+        return [.. read.Select(r => r.Article with { Authors = [.. r.Authors.DistinctBy(author => author.Id)] })];
+    }
 
     /// <summary>The newest visible articles, newest first (ties by id, so the order is stable).</summary>
     public static IQueryable<Article> Latest(IQueryable<Article> visible, int count) =>

@@ -40,12 +40,14 @@ public static class SyndicationEndpoints
                     AnswerAsync(http, $"tag-feed:{format}:{slug}", Feeds.ContentType(format), async (db, site, limits, now, ct) =>
                     {
                         // No tag has a slug that is not one (nor one with a NUL PostgreSQL cannot compare): no look-up.
-                        if (slug.Length > Content.Tags.TagLimits.Slug || !Content.Articles.Slug.IsValid(slug))
+                        var canonical = Content.Articles.Slug.Canonical(slug);
+                        if (canonical.Length > Content.Tags.TagLimits.Slug || !Content.Articles.Slug.IsValid(canonical))
                             return (StatusCodes.Status404NotFound, [], DateTime.MaxValue, null);
-                        var (tag, moved) = await Feeds.FindTagAsync(db, slug, ct);
+                        var (tag, moved) = await Feeds.FindTagAsync(db, canonical, ct);
                         if (tag is null)
                             return (StatusCodes.Status404NotFound, [], DateTime.MaxValue, null);
-                        if (moved)
+                        // So does the slug in another case: slugs are lowercase.
+                        if (moved || canonical != slug)
                             // A renamed or merged tag's old feed URL leads to its feed now; feed readers follow a 301 for good.
                             return (StatusCodes.Status301MovedPermanently, [], DateTime.MaxValue, $"/feeds/tags/{Uri.EscapeDataString(tag.Slug)}/{Feeds.FileName(format)}");
                         var (body, until) = await Feeds.MakeAsync(db, format, tag, site, limits.FeedItems, now, ct);

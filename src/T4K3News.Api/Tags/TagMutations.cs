@@ -98,7 +98,7 @@ public sealed class CreateTagInputType : InputObjectGraphType<CreateTagInput>
     {
         Name = "CreateTagInput";
         Field<NonNullGraphType<StringGraphType>>("name");
-        Field<StringGraphType>("slug").Description("Derived from the name when omitted.");
+        Field<StringGraphType>("slug").Description("Lowercase words joined by hyphens. Without one, the slug is derived from the name: transliterated to ASCII from any script, cut at a word boundary, -2, -3 … when taken (tag-1 … when nothing in it reads).");
     }
 }
 

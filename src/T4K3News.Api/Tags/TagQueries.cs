@@ -12,12 +12,12 @@ public static class TagQueries
     public static void Register(ObjectGraphType query)
     {
         query.Field<TagType>("tag")
-            .Description("The tag with this slug, or with this slug before a rename or merge.")
+            .Description("The tag with this slug (in any case), or with this slug before a rename or merge; its slug field is the one to redirect to.")
             .Argument<NonNullGraphType<StringGraphType>>("slug")
             .ResolveAsync(async context =>
             {
                 var databases = context.RequestServices!.GetRequiredService<IDbContextFactory<ContentDbContext>>();
-                var slug = context.GetArgument<string>("slug");
+                var slug = Content.Articles.Slug.Canonical(context.GetArgument<string>("slug"));
                 await using var db = await databases.CreateDbContextAsync(context.CancellationToken);
                 return await db.Tags.AsNoTracking().SingleOrDefaultAsync(t => t.Slug == slug, context.CancellationToken)
                     ?? await db.TagSlugHistory.Where(h => h.Slug == slug)

@@ -12,6 +12,13 @@ public sealed class WebhookSignals
     public sealed class Signal
     {
         private readonly Channel<bool> channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private volatile bool waiting;
+
+        /// <summary>
+        /// Whether the one waiting for this signal waits now and has taken every earlier wake-up: it has done its
+        /// work since the last <see cref="Set"/>. What tests watch instead of sleeping.
+        /// </summary>
+        public bool IsIdle => waiting && channel.Reader.Count == 0;
 
         public void Set() => channel.Writer.TryWrite(true);
 
@@ -20,6 +27,7 @@ public sealed class WebhookSignals
         {
             using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeoutSource.CancelAfter(timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout);
+            waiting = true;
             try
             {
                 await channel.Reader.WaitToReadAsync(timeoutSource.Token);
@@ -27,6 +35,10 @@ public sealed class WebhookSignals
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 // The timeout: time to look again anyway.
+            }
+            finally
+            {
+                waiting = false; // before the wake-up is taken, so it never looks idle with the work still to do
             }
 
             channel.Reader.TryRead(out _);

@@ -29,10 +29,29 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
     private static readonly DateTime EarliestPublicationTime = new(1990, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     /// <summary>
-    /// Creates a draft that <paramref name="draft"/> fills in. <paramref name="inputErrors"/> are problems the caller found
-    /// in the input already (such as malformed ids), reported together with the rest.
+    /// Creates a draft that <paramref name="draft"/> fills in. <paramref name="inputErrors"/> are problems the caller
+    /// found in the input already (such as malformed ids), reported together with the rest. With
+    /// <paramref name="deriveSlug"/> the slug comes from the title (<see cref="Slug.FreeAsync"/>): never refused,
+    /// derived again when another write took it at the same moment.
     /// </summary>
-    public async Task<EditResult<Article>> CreateAsync(Action<Article> draft, string author, CancellationToken cancellationToken, IReadOnlyList<EditError>? inputErrors = null)
+    public async Task<EditResult<Article>> CreateAsync(
+        Action<Article> draft, string author, CancellationToken cancellationToken,
+        IReadOnlyList<EditError>? inputErrors = null, bool deriveSlug = false)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await TryCreateAsync(draft, author, deriveSlug, inputErrors, cancellationToken);
+            if (!deriveSlug || attempt == MaxSlugAttempts || !result.Errors.Any(e => e is SlugTakenError))
+                return result;
+        }
+    }
+
+    /// <summary>How often a create derives its slug again when concurrent creates take the one it derived.</summary>
+    internal const int MaxSlugAttempts = 10;
+
+    private async Task<EditResult<Article>> TryCreateAsync(
+        Action<Article> draft, string author, bool deriveSlug, IReadOnlyList<EditError>? inputErrors,
+        CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -40,6 +59,8 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
         draft(article);
         (article.Status, article.PublishedAt) = (ArticleStatus.Draft, null);
         ArticleFields.Trim(article);
+        if (deriveSlug)
+            article.Slug = await FreeSlugAsync(db, article.Title, 0, cancellationToken);
         var errors = await ValidateAsync(db, article, cancellationToken);
         if (errors.Count > 0 || inputErrors is { Count: > 0 })
             return EditResult<Article>.Failure((inputErrors ?? []).Concat(errors));
@@ -50,6 +71,18 @@ public sealed class ArticleEditor(IDbContextFactory<ContentDbContext> databases,
         write.Create(article);
         return await SaveAsync(write, transaction, article, cancellationToken);
     }
+
+    /// <summary>
+    /// The slug derived from <paramref name="title"/> that no article but <paramref name="articleId"/> (0 for a new
+    /// one) has, nor had before a rename.
+    /// </summary>
+    internal static Task<string> FreeSlugAsync(
+        ContentDbContext db, string title, int articleId, CancellationToken cancellationToken) =>
+        Slug.FreeAsync(title, "article", ArticleLimits.Slug, prefix => db.Articles
+            .Where(a => a.Slug.StartsWith(prefix) && a.Id != articleId).Select(a => a.Slug)
+            .Concat(db.ArticleSlugHistory
+                .Where(h => h.Slug.StartsWith(prefix) && h.ArticleId != articleId).Select(h => h.Slug))
+            .ToListAsync(cancellationToken));
 
     /// <summary>
     /// Applies <paramref name="change"/> to the article as it stands (loaded whole), provided it is still at
@@ -314,7 +347,7 @@ internal sealed class ArticleWrite(ContentDbContext db, string author, DateTime 
     {
         await RecordSlugChangesAsync(cancellationToken);
         var webhookEvents = new Webhooks.ArticleWebhookEvents(db, now);
-        webhookEvents.Before(revised.Select(r => r.Article));
+        webhookEvents.Before(revised.Select(r => r.Article).Concat(deletedArticles));
         // The articles first: new ones (and tags made with them) get their ids, which the revisions' snapshots hold.
         await db.SaveChangesAsync(cancellationToken);
         var revisions = revised.Select(r => new ArticleRevision

@@ -7,6 +7,9 @@ public enum TokenRole
 {
     Editor,
     Admin,
+
+    /// <summary>A front end server's delivery token: sees what anonymous readers see, with its own rate budget.</summary>
+    Reader,
 }
 
 /// <summary>An API token: the secret is shown once at creation; only its SHA-256 hash is stored.</summary>

@@ -14,10 +14,24 @@ public sealed record AuthorChanges(string? Name, string? Slug, string? Bio, stri
 /// </summary>
 public sealed class AuthorEditor(IDbContextFactory<ContentDbContext> databases, TimeProvider clock)
 {
+    /// <summary>Creates an author; without a slug theirs is derived from the name, which is never refused.</summary>
     public async Task<EditResult<Author>> CreateAsync(AuthorChanges input, CancellationToken cancellationToken)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await TryCreateAsync(input, cancellationToken);
+            // Another write took the derived slug at the same moment: derive again.
+            if (input.Slug is not null || attempt == ArticleEditor.MaxSlugAttempts
+                || !result.Errors.Any(e => e is SlugTakenError))
+                return result;
+        }
+    }
+
+    private async Task<EditResult<Author>> TryCreateAsync(AuthorChanges input, CancellationToken cancellationToken)
+    {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var author = new Author { Name = input.Name?.Trim() ?? "", Slug = input.Slug?.Trim() ?? Articles.Slug.From(input.Name ?? "") };
+        var slug = input.Slug?.Trim() ?? await FreeSlugAsync(db, input.Name ?? "", cancellationToken);
+        var author = new Author { Name = input.Name?.Trim() ?? "", Slug = slug };
         Apply(author, input with { Name = null, Slug = null });
         var errors = await ValidateAsync(db, author, cancellationToken);
         if (errors.Count > 0)
@@ -26,17 +40,38 @@ public sealed class AuthorEditor(IDbContextFactory<ContentDbContext> databases, 
         return await SaveAsync(db, author, cancellationToken);
     }
 
+    /// <summary>The slug derived from <paramref name="name"/> that no author has, nor had before a change.</summary>
+    private static Task<string> FreeSlugAsync(ContentDbContext db, string name, CancellationToken cancellationToken) =>
+        Articles.Slug.FreeAsync(name, "author", AuthorLimits.Slug, prefix => db.Authors
+            .Where(a => a.Slug.StartsWith(prefix)).Select(a => a.Slug)
+            .Concat(db.AuthorSlugHistory.Where(h => h.Slug.StartsWith(prefix)).Select(h => h.Slug))
+            .ToListAsync(cancellationToken));
+
+    /// <summary>Changes an author; a slug they leave keeps leading to them, and no other author may take it.</summary>
     public async Task<EditResult<Author>> UpdateAsync(int authorId, AuthorChanges input, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var author = await db.Authors.SingleOrDefaultAsync(a => a.Id == authorId, cancellationToken);
         if (author is null)
             return EditResult<Author>.Failure(AuthorNotFound(authorId));
+        var oldSlug = author.Slug;
         Apply(author, input);
         var errors = await ValidateAsync(db, author, cancellationToken);
         if (errors.Count > 0)
             return EditResult<Author>.Failure(errors);
-        return await SaveAsync(db, author, cancellationToken);
+        if (oldSlug != author.Slug)
+        {
+            await db.AuthorSlugHistory.Where(h => h.Slug == author.Slug && h.AuthorId == author.Id)
+                .ExecuteDeleteAsync(cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            db.AuthorSlugHistory.Add(new AuthorSlugHistory { Slug = oldSlug, AuthorId = author.Id, ReplacedAt = now });
+        }
+
+        var saved = await SaveAsync(db, author, cancellationToken);
+        if (saved.Errors.Count == 0)
+            await transaction.CommitAsync(cancellationToken);
+        return saved;
     }
 
     /// <summary>Deletes an author; one still credited only with <paramref name="force"/>, and each such article gets a new version and revision.</summary>
@@ -110,6 +145,9 @@ public sealed class AuthorEditor(IDbContextFactory<ContentDbContext> databases, 
             errors.Add(new ValidationError("slug", $"A slug is lowercase letters and digits in words joined by single hyphens, at most {AuthorLimits.Slug} characters."));
         else if (await db.Authors.AnyAsync(a => a.Slug == author.Slug && a.Id != author.Id, cancellationToken))
             errors.Add(new SlugTakenError(author.Slug));
+        else if (await db.AuthorSlugHistory
+                     .AnyAsync(h => h.Slug == author.Slug && h.AuthorId != author.Id, cancellationToken))
+            errors.Add(SlugTakenError.Redirecting(author.Slug, "author"));
         return errors;
     }
 

@@ -19,9 +19,10 @@ public sealed record SlugTakenError(string Slug, string Message) : EditError(Mes
     {
     }
 
-    /// <summary>The slug is another article's old slug, which still leads readers to it.</summary>
-    public static SlugTakenError Redirecting(string slug) =>
-        new(slug, $"The slug '{slug}' was another article's until it was renamed, and it still redirects readers there; it is freed when that article is deleted.");
+    /// <summary>The slug is another article's (tag's, author's) old slug, which still leads readers to it.</summary>
+    public static SlugTakenError Redirecting(string slug, string noun = "article") =>
+        new(slug, $"The slug '{slug}' was another {noun}'s until it was renamed, and it still redirects readers there; "
+            + $"it is freed when that {noun} is deleted.");
 }
 
 /// <summary>The workflow does not allow this step from the current status, e.g. restoring an article that is not archived.</summary>

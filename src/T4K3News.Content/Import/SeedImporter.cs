@@ -59,7 +59,9 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         var document = parsed.Document!;
         var draft = document.Content;
         ArticleFields.Trim(draft);
-        var slug = draft.Slug = Slug.From(draft.Title);
+        // The slug the article will have, as far as it can be known before the database says which are taken.
+        var readable = Slug.From(draft.Title);
+        var slug = draft.Slug = Slug.Cut(readable.Length > 0 ? readable : "article", ArticleLimits.Slug);
         var problems = ArticleValidator.Validate(draft).ToList();
         if (StoredText.Problem(document.PublicationName, PublicationLimits.Name) is { } publicationProblem)
             problems.Add(new ValidationError("publication", publicationProblem));
@@ -73,8 +75,31 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
         var publishedAt = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(document.PublishedAtLocal, DateTimeKind.Unspecified), timeZone);
-        var now = clock.GetUtcNow().UtcDateTime;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteDocumentAsync(file, document, hash, publishedAt, vocabulary, cancellationToken);
+            }
+            catch (DbUpdateException e)
+                when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+            {
+                // An editor took the slug derived for the article at the same moment: derive again. (Or a new tag's
+                // slug, which the vocabulary gives and is not derived.)
+                if (unique.ConstraintName == "IX_Articles_Slug" && attempt < ArticleEditor.MaxSlugAttempts)
+                    continue;
+                var message = $"written meanwhile by an editor ({unique.ConstraintName}); import again";
+                return (new ImportedDocument(file, ImportOutcome.Failed, slug, message), null);
+            }
+        }
+    }
 
+    private async Task<(ImportedDocument Result, IReadOnlyList<string>? RelatedTitles)> WriteDocumentAsync(
+        string file, SeedDocument document, string hash, DateTime publishedAt, TagVocabulary vocabulary,
+        CancellationToken cancellationToken)
+    {
+        var draft = document.Content;
+        var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await BeginImportTransactionAsync(db, cancellationToken);
 
@@ -85,11 +110,7 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             .Include(a => a.ArticleTags).ThenInclude(t => t.Tag)
             .Include(a => a.RelatedArticles)
             .AsSplitQuery()
-            .SingleOrDefaultAsync(a => a.SourceFile == file || a.Slug == slug, cancellationToken);
-
-        var articleId = article?.Id ?? 0;
-        if (await db.ArticleSlugHistory.AnyAsync(h => h.Slug == slug && h.ArticleId != articleId, cancellationToken))
-            return (new ImportedDocument(file, ImportOutcome.Skipped, slug, $"the slug '{slug}' still redirects to another article, renamed since"), null);
+            .SingleOrDefaultAsync(a => a.SourceFile == file, cancellationToken);
 
         var write = ArticleEditor.Write(db, ImportAuthor, now);
         ImportOutcome outcome;
@@ -98,11 +119,6 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             article = new Article { SourceFile = file };
             db.Articles.Add(article);
             outcome = ImportOutcome.Created;
-        }
-        else if (article.SourceFile != file)
-        {
-            return (new ImportedDocument(file, ImportOutcome.Skipped, slug,
-                $"the slug '{slug}' belongs to an article that was not imported from this file"), null);
         }
         else if (article.Version != article.ImportedVersion)
         {
@@ -118,6 +134,11 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             outcome = ImportOutcome.Updated;
         }
 
+        // The editors' rule: a slug derived from the title, free among every other article's slugs old and new. An
+        // article keeps its slug while its title stays: a slug never changes by itself.
+        draft.Slug = outcome == ImportOutcome.Updated && article.Title == draft.Title
+            ? article.Slug
+            : await ArticleEditor.FreeSlugAsync(db, draft.Title, article.Id, cancellationToken);
         draft.CopyFieldsTo(article);
         article.PublishedAt = publishedAt;
         article.Status = ArticleStatus.Published;
@@ -130,18 +151,9 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             write.Revise(article, ["imported"]);
         article.ImportedVersion = article.Version;
 
-        try
-        {
-            await write.SaveAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
-        {
-            // An editor took the article's slug or a new tag's slug at the same moment.
-            return (new ImportedDocument(file, ImportOutcome.Failed, slug, $"written meanwhile by an editor ({unique.ConstraintName}); import again"), null);
-        }
-
-        return (new ImportedDocument(file, outcome, slug), document.RelatedTitles);
+        await write.SaveAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (new ImportedDocument(file, outcome, article.Slug), document.RelatedTitles);
     }
 
     private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginImportTransactionAsync(ContentDbContext db, CancellationToken cancellationToken)
@@ -188,7 +200,7 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await BeginImportTransactionAsync(db, cancellationToken);
-        var wantedSlugs = relatedTitles.Values.SelectMany(titles => titles).Select(Slug.From).Distinct().ToList();
+        var wantedSlugs = relatedTitles.Values.SelectMany(titles => titles).Select(RelatedSlug).Distinct().ToList();
         var idsBySlug = await db.Articles.Where(a => wantedSlugs.Contains(a.Slug)).ToDictionaryAsync(a => a.Slug, a => a.Id, cancellationToken);
         var articles = await db.Articles.Include(a => a.RelatedArticles)
             .Where(a => relatedTitles.Keys.Contains(a.Slug))
@@ -199,7 +211,7 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
             var wanted = new List<int>();
             foreach (var title in relatedTitles[article.Slug])
             {
-                if (idsBySlug.TryGetValue(Slug.From(title), out var id) && id != article.Id)
+                if (idsBySlug.TryGetValue(RelatedSlug(title), out var id) && id != article.Id)
                 {
                     if (!wanted.Contains(id))
                         wanted.Add(id);
@@ -217,4 +229,7 @@ public sealed class SeedImporter(IDbContextFactory<ContentDbContext> databases, 
         await transaction.CommitAsync(cancellationToken);
         return warnings;
     }
+
+    /// <summary>The slug an article with this title would be found by (its readable slug, cut to the limit).</summary>
+    private static string RelatedSlug(string title) => Slug.Cut(Slug.From(title), ArticleLimits.Slug);
 }

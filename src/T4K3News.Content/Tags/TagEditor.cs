@@ -11,19 +11,43 @@ namespace T4K3News.Content.Tags;
 /// </summary>
 public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, TimeProvider clock)
 {
+    /// <summary>Creates a tag; without <paramref name="slug"/> one is derived from the name, never refused.</summary>
     public async Task<EditResult<Tag>> CreateAsync(string name, string? slug, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await TryCreateAsync(name, slug, cancellationToken);
+            // Another write took the derived slug at the same moment: derive again.
+            if (slug is not null || attempt == ArticleEditor.MaxSlugAttempts
+                || !result.Errors.Any(e => e is SlugTakenError))
+                return result;
+        }
+    }
+
+    private async Task<EditResult<Tag>> TryCreateAsync(string name, string? slug, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var tag = new Tag { Name = name.Trim(), Slug = slug?.Trim() ?? Slug.From(name) };
+        var tag = new Tag
+        {
+            Name = name.Trim(),
+            Slug = slug?.Trim() ?? await FreeSlugAsync(db, name, cancellationToken),
+        };
         var errors = await ValidateAsync(db, tag, cancellationToken);
         if (errors.Count > 0)
             return EditResult<Tag>.Failure(errors);
 
-        await ClaimSlugAsync(db, tag.Slug, cancellationToken);
+        await ClaimSlugAsync(db, tag, cancellationToken);
         db.Tags.Add(tag);
         return await SaveAsync(db, transaction, tag, cancellationToken);
     }
+
+    /// <summary>The slug derived from <paramref name="name"/> that no tag has, nor had before a rename.</summary>
+    private static Task<string> FreeSlugAsync(ContentDbContext db, string name, CancellationToken cancellationToken) =>
+        Slug.FreeAsync(name, "tag", TagLimits.Slug, prefix => db.Tags
+            .Where(t => t.Slug.StartsWith(prefix)).Select(t => t.Slug)
+            .Concat(db.TagSlugHistory.Where(h => h.Slug.StartsWith(prefix)).Select(h => h.Slug))
+            .ToListAsync(cancellationToken));
 
     public async Task<EditResult<Tag>> RenameAsync(int tagId, string? name, string? slug, CancellationToken cancellationToken)
     {
@@ -42,7 +66,7 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
 
         if (oldSlug != tag.Slug)
         {
-            await ClaimSlugAsync(db, tag.Slug, cancellationToken);
+            await ClaimSlugAsync(db, tag, cancellationToken);
             db.TagSlugHistory.Add(new TagSlugHistory { Slug = oldSlug, TagId = tag.Id });
         }
 
@@ -118,11 +142,15 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
         return write;
     }
 
-    /// <summary>A slug a tag takes no longer leads anywhere else, nor counts as deleted.</summary>
-    private static async Task ClaimSlugAsync(ContentDbContext db, string slug, CancellationToken cancellationToken)
+    /// <summary>
+    /// A slug a tag takes back is its current one again, no longer an old one; nor does it count as deleted. (Another
+    /// tag's old slug cannot be taken: <see cref="ValidateAsync"/> refuses it while it redirects.)
+    /// </summary>
+    private static async Task ClaimSlugAsync(ContentDbContext db, Tag tag, CancellationToken cancellationToken)
     {
-        await db.TagSlugHistory.Where(h => h.Slug == slug).ExecuteDeleteAsync(cancellationToken);
-        await db.DeletedTags.Where(d => d.Slug == slug).ExecuteDeleteAsync(cancellationToken);
+        await db.TagSlugHistory.Where(h => h.Slug == tag.Slug && h.TagId == tag.Id)
+            .ExecuteDeleteAsync(cancellationToken);
+        await db.DeletedTags.Where(d => d.Slug == tag.Slug).ExecuteDeleteAsync(cancellationToken);
     }
 
     private static async Task<EditResult<Tag>> SaveAsync(
@@ -152,6 +180,8 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
             errors.Add(new ValidationError("slug", $"A slug is lowercase letters and digits in words joined by single hyphens, at most {TagLimits.Slug} characters."));
         else if (await db.Tags.AnyAsync(t => t.Slug == tag.Slug && t.Id != tag.Id, cancellationToken))
             errors.Add(new SlugTakenError(tag.Slug));
+        else if (await db.TagSlugHistory.AnyAsync(h => h.Slug == tag.Slug && h.TagId != tag.Id, cancellationToken))
+            errors.Add(SlugTakenError.Redirecting(tag.Slug, "tag"));
         return errors;
     }
 

@@ -44,10 +44,20 @@ public static class WebhookOutbox
 
     /// <summary>What receivers learn of an article: its global id (as the API gives it), slug, version and state.</summary>
     public static OutboxEvent ArticleEvent(WebhookEvent webhookEvent, Article article, DateTime timestamp) =>
+        ArticleEvent(webhookEvent, article, timestamp, article.Slug, article.Title, article.PublishedAt);
+
+    /// <summary>
+    /// An article with the <paramref name="slug"/>, <paramref name="title"/> and <paramref name="publishedAt"/> readers
+    /// last saw, for the events of its leaving their sight: its new ones may never have been public.
+    /// </summary>
+    public static OutboxEvent ArticleEvent(
+        WebhookEvent webhookEvent, Article article, DateTime timestamp,
+        string slug, string title, DateTime? publishedAt) =>
         Event(webhookEvent, timestamp, webhookEvent == WebhookEvent.ArticleDeleted
-            ? new ArticleData(GlobalId("Article", article.Id), article.Slug, article.Version, null, null, null)
-            : new ArticleData(GlobalId("Article", article.Id), article.Slug, article.Version, article.Title,
-                article.Status.ToString().ToUpperInvariant(), article.PublishedAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null));
+            ? new ArticleData(GlobalId("Article", article.Id), slug, article.Version, null, null, null)
+            : new ArticleData(GlobalId("Article", article.Id), slug, article.Version, title,
+                article.Status.ToString().ToUpperInvariant(),
+                publishedAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null));
 
     public static OutboxEvent TagEvent(Tag tag, string change, DateTime timestamp) =>
         Event(WebhookEvent.TagChanged, timestamp, new TagData(GlobalId("Tag", tag.Id), tag.Slug, tag.Name, change));

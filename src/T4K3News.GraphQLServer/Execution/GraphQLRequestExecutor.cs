@@ -6,7 +6,6 @@ using GraphQLParser.AST;
 using GraphQLParser.Exceptions;
 using Microsoft.Extensions.Options;
 using T4K3News.GraphQLServer.Telemetry;
-using GraphQLParserApi = GraphQLParser.Parser;
 
 namespace T4K3News.GraphQLServer;
 
@@ -21,51 +20,12 @@ public sealed class GraphQLRequestExecutor(
     IGraphQLTextSerializer serializer,
     IPersistedQueryStore persistedQueries,
     ResponseCache responseCache,
+    ParsedDocuments parsed,
     IOptions<GraphQLServerOptions> options,
     ILogger<GraphQLRequestExecutor> log,
     IResponseCacheInvalidation? cacheInvalidation = null)
 {
-    /// <summary>
-    /// Front ends send the same few documents again and again; each is parsed once (the syntax tree is never changed),
-    /// and once it has passed GraphQL's own validation it is not validated against the schema again, as GraphQL.NET's
-    /// document cache does: those rules depend on the document alone. The limits, which depend on the variables too
-    /// (input sizes, cost), still run every time.
-    /// </summary>
-    private const int MaxParsedDocuments = 1_000;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ParsedDocument> parsed = new(StringComparer.Ordinal);
-
     private GraphQLServerOptions Limits => options.Value;
-
-    private ParsedDocument Remember(string query, GraphQLDocument document)
-    {
-        if (parsed.Count >= MaxParsedDocuments)
-            parsed.Clear();
-        return parsed[query] = new ParsedDocument(document);
-    }
-
-    private sealed class ParsedDocument(GraphQLDocument document)
-    {
-        private volatile bool valid;
-        private volatile Repeat? repeat;
-
-        public GraphQLDocument Document => document;
-
-        /// <summary>How an anonymous reader's request of one of its operations is answered again (see <see cref="RepeatPlan"/>).</summary>
-        public Repeat? Repeat
-        {
-            get => repeat;
-            set => repeat = value;
-        }
-
-        /// <summary>Whether it once passed GraphQL's own validation (then only the variable-dependent limits run again).</summary>
-        public bool Valid
-        {
-            get => valid;
-            set => valid = value;
-        }
-    }
-
-    private sealed record Repeat(string? OperationName, RepeatPlan Plan);
 
     private int repeatedAnswers;
 
@@ -121,7 +81,11 @@ public sealed class GraphQLRequestExecutor(
         ParsedDocument entry;
         try
         {
-            entry = parsed.TryGetValue(query, out var known) ? known : Remember(query, GraphQLParserApi.Parse(query));
+            // Front ends send the same few documents again and again; each is parsed once (the syntax tree is never
+            // changed), and once it has passed GraphQL's own validation it is not validated against the schema again, as
+            // GraphQL.NET's document cache does: those rules depend on the document alone. The limits, which depend on
+            // the variables too (input sizes, cost), still run every time.
+            entry = parsed.Parse(query);
             document = entry.Document;
         }
         catch (GraphQLParserException e)
@@ -159,7 +123,9 @@ public sealed class GraphQLRequestExecutor(
         var recorder = repeatable && entry.Repeat is null && RepeatPlan.StringVariables(operation!) is not null ? new RepeatPlan.Recorder() : null;
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
-            UserContext = recorder is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { [RepeatPlan.Slot] = recorder },
+            UserContext = recorder is null
+                ? new Dictionary<string, object?> { [ParsedDocuments.Slot] = entry }
+                : new Dictionary<string, object?> { [ParsedDocuments.Slot] = entry, [RepeatPlan.Slot] = recorder },
             Schema = schema,
             Query = query,
             Document = document,
@@ -184,7 +150,7 @@ public sealed class GraphQLRequestExecutor(
         if (result.Executed)
             entry.Valid = true;
         if (recorder?.Plan is { } recorded && result.Executed && result.Errors is null)
-            entry.Repeat = new Repeat(request.OperationName, recorded);
+            entry.Repeat = new RepeatedOperation(request.OperationName, recorded);
         // A document sent with its hash is kept only now that it has parsed and validated (the executor ran it).
         if (toRemember && result.Executed)
             await persistedQueries.RememberAsync(query, caller.Cancellation);
@@ -330,5 +296,6 @@ public enum Transport
 public sealed record Caller(IServiceProvider Services, System.Security.Claims.ClaimsPrincipal User, CancellationToken Cancellation, bool Anonymous = false)
 {
     public static Caller Of(HttpContext http) => new(http.RequestServices, http.User, http.RequestAborted,
-        Anonymous: http.User.Identity?.IsAuthenticated != true && http.Request.Headers.Authorization.Count == 0 && !http.IsMarkedPrivate());
+        Anonymous: http.User.Identity?.IsAuthenticated != true && !http.IsMarkedPrivate()
+            && (http.Request.Headers.Authorization.Count == 0 || http.IsMarkedReader()));
 }

@@ -180,12 +180,12 @@ public sealed class GraphQLHttpEndpoint(GraphQLRequestExecutor executor, IGraphQ
     {
         http.Response.Headers.Vary = "Accept, Authorization";
         http.Response.Headers.CacheControl = cacheable
-            ? $"public, max-age={Limits.CacheMaxAgeSeconds}"
+            ? $"{(http.IsMarkedReader() ? "private" : "public")}, max-age={Limits.CacheMaxAgeSeconds}"
             : IsEditor(http) ? "private, no-store" : "no-store";
     }
 
-    private static bool IsEditor(HttpContext http) =>
-        http.User.Identity?.IsAuthenticated == true || http.Request.Headers.Authorization.Count > 0 || http.IsMarkedPrivate();
+    private static bool IsEditor(HttpContext http) => http.IsMarkedPrivate() || (!http.IsMarkedReader()
+        && (http.User.Identity?.IsAuthenticated == true || http.Request.Headers.Authorization.Count > 0));
 
     /// <summary>application/graphql-response+json when the client prefers it; application/json for application/json, */* or no Accept.</summary>
     private static string? NegotiateMediaType(HttpRequest request)

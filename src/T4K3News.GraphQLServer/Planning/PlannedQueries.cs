@@ -39,6 +39,9 @@ public sealed class SelectionPlanning(PlannedQueryExecutionStrategy strategy, Ex
 {
     public ExecutionContext Context => context;
 
+    /// <summary>The executor's kept parse of this document, where a planner keeps its plans of the document's fields; null when there is none.</summary>
+    public ParsedDocument? Document => context.UserContext.TryGetValue(ParsedDocuments.Slot, out var document) ? document as ParsedDocument : null;
+
     /// <summary>The fields selected on <paramref name="type"/>, by response key, merged as the GraphQL spec's CollectFields does.</summary>
     public IReadOnlyDictionary<string, (GraphQLField Field, FieldType Definition)> Collect(IGraphType type, GraphQLSelectionSet? selection) =>
         selection is null ? new Dictionary<string, (GraphQLField, FieldType)>() : strategy.Collect(context, type, selection);
@@ -151,6 +154,9 @@ internal sealed class PlannedDataConverter : JsonConverter<PlannedData>
 /// </summary>
 public sealed class RepeatPlan(string rootName, string[] keys, Func<IReadOnlyDictionary<string, string>, PlannedField?>?[] fields)
 {
+    /// <summary>What it holds beyond its fields' plans (which their document counts where its planners keep them).</summary>
+    internal long Bytes => 96 + keys.Sum(k => 40 + (2L * k.Length)) + (fields.Length * 72);
+
     /// <summary>The key in an execution's user context under which the planned strategy leaves a plan to repeat.</summary>
     internal const string Slot = "t4k3news:repeatPlan";
 

@@ -39,6 +39,34 @@ public static class GraphQLTelemetry
     private static readonly Counter<long> CacheLookups = Meter.CreateCounter<long>(
         "graphql.server.cache.lookups", "{lookup}", "Response cache lookups, by graphql.cache (hit or miss).");
 
+    public const string StoreTag = "graphql.store";
+
+    /// <summary>The in-memory stores, by name, as their latest instance (a test host's may be gone: then it reports nothing).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<(int Count, long Bytes)?>> Stores = new();
+
+    private static readonly ObservableGauge<long> StoreEntries = Meter.CreateObservableGauge(
+        "graphql.server.store.entries", () => ObserveStores(size => size.Count), "{entry}",
+        "Entries kept by each in-memory store (graphql.store: response_cache, parsed_documents).");
+
+    private static readonly ObservableGauge<long> StoreSize = Meter.CreateObservableGauge(
+        "graphql.server.store.size", () => ObserveStores(size => size.Bytes), "By",
+        "Bytes each in-memory store counts against its bound (graphql.store: response_cache, parsed_documents).");
+
+    /// <summary>Reports a store's size in the store gauges, as long as <paramref name="store"/> lives.</summary>
+    public static void ObserveStore<TStore>(string name, TStore store, Func<TStore, (int Count, long Bytes)> size)
+        where TStore : class
+    {
+        var weak = new WeakReference<TStore>(store);
+        Stores[name] = () => weak.TryGetTarget(out var alive) ? size(alive) : null;
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveStores(Func<(int Count, long Bytes), long> value)
+    {
+        foreach (var (name, size) in Stores)
+            if (size() is { } known)
+                yield return new Measurement<long>(value(known), new KeyValuePair<string, object?>(StoreTag, name));
+    }
+
     /// <summary>
     /// A response cache looked up the current operation: tags the current span <c>graphql.cache</c> = <c>hit</c> or
     /// <c>miss</c> (call it inside <see cref="GraphQLRequestExecutor.ExecuteAsync"/> and that is the operation's span)

@@ -107,7 +107,8 @@ public sealed class AuthorEditingTests(NewsroomApi api) : IClassFixture<Newsroom
 
         Assert.Equal((0, 0), (cachedStatements, cachedMissing));
         Assert.Equal("Renamed Writer", afterwards!["article"]!["authors"]![0]!["author"]!["name"].Text());
-        Assert.Null(afterwards["author"]);
+        // The old slug leads to the author as they are now (see DerivedSlugTests for the slug history).
+        Assert.Equal("Renamed Writer", afterwards["author"]!["name"].Text());
         Assert.Equal("Renamed Writer", found!["author"]!["name"].Text());
     }
 }

@@ -16,7 +16,7 @@ public sealed class CommandLineTests
         Assert.True(exitCode == 0, output);
         Assert.Contains("tokens create [options]", output);
         Assert.Contains("--name <name> (REQUIRED)", output);
-        Assert.Contains("--role <editor|admin> (REQUIRED)", output);
+        Assert.Contains("--role <editor|admin|reader> (REQUIRED)", output);
         Assert.Contains("--expires <30d|12h>", output);
     }
 

@@ -14,6 +14,7 @@ public sealed class RateLimitedApi : ContentApi
     {
         ["RateLimiting:AnonymousPermitLimit"] = "3",
         ["RateLimiting:EditorPermitLimit"] = "4",
+        ["RateLimiting:ReaderTokenPermitLimit"] = "4", // an address may send the larger of the two with tokens
         ["RateLimiting:InvalidTokenPermitLimit"] = "2",
         ["RateLimiting:Window"] = "00:10:00",
     };

@@ -7,6 +7,9 @@ namespace T4K3News.Tests.Infrastructure;
 /// <summary>The host started as its own process (`dotnet T4K3News.Api.dll`), the way the README's run command starts it.</summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
+    /// <summary>The site address a started server links to unless a test sets another.</summary>
+    public const string SiteBaseUrl = "https://news.example";
+
     private readonly Process process;
     private readonly StringBuilder output = new();
     private volatile bool disposed;
@@ -60,6 +63,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the host with these environment variables; an empty value leaves the variable out. Production (the
+    /// default environment) refuses to start without a site address, so one is set unless the caller sets its own.
+    /// </summary>
     public static ServerProcess Start(IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "T4K3News.Api.dll")])
@@ -69,8 +76,15 @@ public sealed partial class ServerProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["Site__BaseUrl"] = SiteBaseUrl;
         foreach (var (name, value) in environment)
-            start.Environment[name] = value;
+        {
+            if (value.Length == 0)
+                start.Environment.Remove(name);
+            else
+                start.Environment[name] = value;
+        }
+
         return new ServerProcess(Process.Start(start)!);
     }
 

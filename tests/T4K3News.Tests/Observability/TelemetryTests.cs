@@ -111,6 +111,23 @@ public sealed class TelemetryTests(ObservedApi api) : IClassFixture<ObservedApi>
     }
 
     [Fact]
+    public async Task The_in_memory_stores_report_their_entries_and_bytes()
+    {
+        await api.CreateGraphQLClient().QueryAsync($$"""{ article(slug: "{{Slug}}") { slug title } }""");
+        var metrics = Collect();
+
+        // Each store reports its latest instance (a test host started later may be the one measured), so only their presence is exact.
+        foreach (var metric in (string[])["graphql.server.store.entries", "graphql.server.store.size"])
+        {
+            var stores = new List<string?>();
+            foreach (var point in metrics.Single(m => m.Name == metric).MetricPoints)
+                foreach (var tag in point.Tags)
+                    stores.Add(tag.Key == "graphql.store" ? tag.Value as string : $"unexpected tag {tag.Key}");
+            Assert.Equal(["parsed_documents", "response_cache"], stores.Order());
+        }
+    }
+
+    [Fact]
     public void A_cache_lookup_tags_the_operation_span_it_happens_in()
     {
         using (var operation = GraphQLTelemetry.Source.StartActivity("GraphQL Operation"))

@@ -60,6 +60,10 @@ public sealed class PlannedReadTests(NewsroomApiWithoutResponseCache planned, Ne
         """{ articles(where: { publishedAt: { in: [null] }, slug: { nin: [null, "story-01"] } }) { totalCount nodes { slug } } }""",
         """{ tag(slug: "even") { id name slug articleCount __typename } }""",
         """{ tag(slug: "no-such-tag") { name } }""",
+        // Another case of a slug is that slug (a redirect for front ends).
+        """{ article(slug: "Story-42") { slug title } }""",
+        """{ article(slug: "UNFINISHED-DRAFT") { slug } }""",
+        """{ tag(slug: "EVEN") { slug name } }""",
     };
 
     [Theory]

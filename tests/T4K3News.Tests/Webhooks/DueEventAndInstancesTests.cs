@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.DependencyInjection;
-using T4K3News.Api.Subscriptions;
-using T4K3News.Content.Articles;
 using T4K3News.Content.Webhooks;
 using T4K3News.Tests.Infrastructure;
 using static T4K3News.Tests.Webhooks.Newsroom;
@@ -35,8 +31,9 @@ public sealed class DueEventAndInstancesTests(InstancesWebhookApi api) : IClassF
             await PublishAsync(editor, id, version);
         }
 
+        // A second send needs a second claim, which counts an attempt: each delivered at its first attempt was sent once,
+        // and a delivered one is never claimed again.
         var deliveries = await api.SettledDeliveriesAsync(8);
-        await Task.Delay(500); // a second send would come now
         Assert.Equal(8, deliveries.Count);
         Assert.Equal(8, receiver.Received.Count);
         Assert.Equal(8, receiver.Received.Select(r => r.Id).Distinct().Count());
@@ -51,29 +48,41 @@ public sealed class DueEventAndInstancesTests(InstancesWebhookApi api) : IClassF
         await using var receiver = await WebhookReceiver.StartAsync();
         var admin = await AdminAsync(api);
         await CreateWebhookAsync(admin, receiver.Url, "ARTICLE_PUBLISHED", "ARTICLE_UPDATED");
-        var heard = new ConcurrentQueue<ArticleChange>();
-        using var subscription = other.Services.GetRequiredService<ArticleChangeFeed>().Subscribe(new Observer(heard.Enqueue));
-        await other.Services.GetRequiredService<ArticleChangeFeed>().Listening;
+        using var heard = await HeardChanges.ListenAsync(other);
+        using var heardHere = await HeardChanges.ListenAsync(api);
 
         var (id, version) = await CreateArticleAsync(admin, "Due at noon");
-        await PublishAsync(admin, id, version, api.Clock.GetUtcNow().AddHours(1));
-        await Task.Delay(600); // three looks of each scheduler: not due yet
+        var scheduled = await PublishAsync(admin, id, version, api.Clock.GetUtcNow().AddHours(1));
+        // Each scheduler has looked since it heard of the schedule: not due yet.
+        await Scheduler.LookedAsync(api, () => heardHere.All.Any(c => c.Version == scheduled));
+        await Scheduler.LookedAsync(other, () => heard.All.Any(c => c.Version == scheduled));
         Assert.Empty(await api.DeliveriesAsync());
         Assert.Null((await api.CreateGraphQLClient().QueryAsync("""{ article(slug: "due-at-noon") { slug } }"""))["article"]);
 
-        // Both instances past the due time (this fixture's clock may have moved in an earlier test; the other's starts at now).
+        // Both instances past the due time (the other's clock starts at the real time), and this one's put back after.
         api.Clock.Advance(TimeSpan.FromHours(2));
         other.Clock.Advance(api.Clock.GetUtcNow() - other.Clock.GetUtcNow());
-
-        var received = Assert.Single(await receiver.WaitForAsync(1));
-        await Task.Delay(600);
-        Assert.Single(receiver.Received);
-        Assert.Equal("ARTICLE_PUBLISHED", received.Json["type"].Text());
-        Assert.Equal(id, received.Json["data"]!["id"].Text());
-        Assert.Single(await api.DeliveriesAsync());
-        var due = Assert.Single(heard, change => change.ChangedFields.SequenceEqual(DuePublications.ChangedFields));
-        Assert.Equal(("schedule", version + 1), (due.Author, due.Version));
-        Assert.Equal("due-at-noon", (await other.CreateGraphQLClient().QueryAsync("""{ article(slug: "due-at-noon") { slug } }"""))["article"]!["slug"].Text());
+        try
+        {
+            var received = Assert.Single(await receiver.WaitForAsync(1));
+            // A marker written after the announcement: the feed hears changes in the order they committed, so a second
+            // announcement would be heard before it; and both schedulers have looked again since.
+            var (marker, _) = await CreateArticleAsync(admin, "Marker after noon");
+            await Scheduler.LookedAsync(api, () => heardHere.All.Any(c => c.ArticleId == DecodeId(marker)));
+            await Scheduler.LookedAsync(other, () => heard.All.Any(c => c.ArticleId == DecodeId(marker)));
+            Assert.Single(receiver.Received);
+            Assert.Equal("ARTICLE_PUBLISHED", received.Json["type"].Text());
+            Assert.Equal(id, received.Json["data"]!["id"].Text());
+            var delivery = Assert.Single(await api.SettledDeliveriesAsync(1));
+            Assert.Equal((WebhookDeliveryStatus.Delivered, 1), (delivery.Status, delivery.Attempts));
+            var due = Assert.Single(heard.All, change => change.ChangedFields.SequenceEqual(DuePublications.ChangedFields));
+            Assert.Equal(("schedule", version + 1), (due.Author, due.Version));
+            Assert.Equal("due-at-noon", (await other.CreateGraphQLClient().QueryAsync("""{ article(slug: "due-at-noon") { slug } }"""))["article"]!["slug"].Text());
+        }
+        finally
+        {
+            api.Clock.Advance(-TimeSpan.FromHours(2));
+        }
     }
 
     [Fact]
@@ -93,20 +102,12 @@ public sealed class DueEventAndInstancesTests(InstancesWebhookApi api) : IClassF
 
         var received = Assert.Single(await receiver.WaitForAsync(1));
         Assert.Equal(("ARTICLE_PUBLISHED", id), (received.Json["type"].Text(), received.Json["data"]!["id"].Text()));
-        await Task.Delay(400);
-        Assert.Single(await api.DeliveriesAsync());
+        // Announced in the transaction that took its schedule away: nothing is left to announce it again.
+        await using var db = api.CreateDbContext();
+        Assert.Empty(db.ScheduledPublications);
+        var delivery = Assert.Single(await api.SettledDeliveriesAsync(1));
+        Assert.Equal((WebhookDeliveryStatus.Delivered, 1), (delivery.Status, delivery.Attempts));
     }
 
-    private sealed class Observer(Action<ArticleChange> next) : IObserver<ArticleChange>
-    {
-        public void OnNext(ArticleChange value) => next(value);
-
-        public void OnError(Exception error)
-        {
-        }
-
-        public void OnCompleted()
-        {
-        }
-    }
+    private static int DecodeId(string id) => int.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(id)).Split(':')[1]);
 }

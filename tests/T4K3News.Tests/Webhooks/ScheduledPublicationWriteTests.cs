@@ -25,6 +25,7 @@ public sealed class ScheduledPublicationWriteTests(IdleSchedulerApi api) : IClas
     {
         await api.ClearWebhooksAsync();
         await using var receiver = await WebhookReceiver.StartAsync();
+        using var heard = await HeardChanges.ListenAsync(api);
         var admin = await AdminAsync(api);
         await CreateWebhookAsync(admin, receiver.Url, "ARTICLE_PUBLISHED", "ARTICLE_UPDATED", "ARTICLE_UNPUBLISHED");
         var (id, version) = await CreateArticleAsync(admin, "Moved to the evening");
@@ -32,7 +33,8 @@ public sealed class ScheduledPublicationWriteTests(IdleSchedulerApi api) : IClas
         version = await PublishAsync(admin, id, version);                                         // ARTICLE_PUBLISHED
         version = await PublishAsync(admin, id, version, api.Clock.GetUtcNow().AddHours(1));      // ARTICLE_UNPUBLISHED: readers lose it
         version = await StepAsync(admin, "updateArticle", id, version, new { title = "Moved to the evening, again" }); // scheduled: nothing
-        await Task.Delay(500); // the scheduler, woken by these writes, has looked (nothing due) and sleeps for its hour
+        // The scheduler, woken by these writes, has looked (nothing due) and sleeps for its hour.
+        await Scheduler.LookedAsync(api, () => heard.All.Any(c => c.Version == version));
         api.Clock.Advance(TimeSpan.FromHours(2));
         // Its time came, and this write comes before the scheduler: it tells the publication itself.
         await StepAsync(admin, "updateArticle", id, version, new { title = "Out this evening" });  // ARTICLE_PUBLISHED
@@ -46,7 +48,7 @@ public sealed class ScheduledPublicationWriteTests(IdleSchedulerApi api) : IClas
         {
             other.Clock.Advance(TimeSpan.FromHours(2));
             await other.InitializeAsync();
-            await Task.Delay(600);
+            await Scheduler.LookedAsync(other); // it looks once as it starts, and then waits
         }
 
         Assert.Equal(3, (await api.DeliveriesAsync()).Count);

@@ -1,6 +1,11 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using T4K3News.Api.Subscriptions;
+using T4K3News.Api.Webhooks;
+using T4K3News.Content.Articles;
 using T4K3News.Content.Auth;
 using T4K3News.Content.Webhooks;
 using T4K3News.Tests.Infrastructure;
@@ -53,12 +58,72 @@ public class WebhookApi : ContentApi
     }
 }
 
+/// <summary>The article changes one instance's change feed hears, in order.</summary>
+public sealed class HeardChanges : IObserver<ArticleChange>, IDisposable
+{
+    private readonly ConcurrentQueue<ArticleChange> changes = new();
+    private IDisposable? subscription;
+
+    public IReadOnlyList<ArticleChange> All => changes.ToArray();
+
+    public static async Task<HeardChanges> ListenAsync(ContentApi instance)
+    {
+        var heard = new HeardChanges();
+        var feed = instance.Services.GetRequiredService<ArticleChangeFeed>();
+        heard.subscription = feed.Subscribe(heard);
+        await feed.Listening;
+        return heard;
+    }
+
+    /// <summary>Waits until a change matching <paramref name="match"/> is heard (or fails after the timeout).</summary>
+    public async Task WaitForAsync(Func<ArticleChange, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!changes.Any(match))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The change was not heard: {string.Join(", ", All)}");
+            await Task.Delay(20);
+        }
+    }
+
+    public void OnNext(ArticleChange value) => changes.Enqueue(value);
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public void OnCompleted()
+    {
+    }
+
+    public void Dispose() => subscription?.Dispose();
+}
+
+public static class Scheduler
+{
+    /// <summary>
+    /// Waits until the instance's due-event scheduler has looked at the schedule since every wake-up it was given, and
+    /// waits again: after <paramref name="heard"/> (the feed has heard a change, which wakes the scheduler), it has
+    /// looked since that change.
+    /// </summary>
+    public static async Task LookedAsync(ContentApi instance, Func<bool>? heard = null)
+    {
+        var signal = instance.Services.GetRequiredService<WebhookSignals>().Schedule;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(heard?.Invoke() ?? true) || !signal.IsIdle)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The scheduler did not come to rest.");
+            await Task.Delay(20);
+        }
+    }
+}
+
 /// <summary>A second instance on the same database with the same webhook settings.</summary>
-public sealed class AnotherWebhookInstance(ContentApi first) : ContentApi
+public sealed class AnotherWebhookInstance(ContentApi first, IDictionary<string, string?>? settings = null) : ContentApi
 {
     protected override string? SeedsFolder => null;
 
-    protected override IDictionary<string, string?> Settings => WebhookApi.FastWebhooks(allowPrivateNetworks: true);
+    protected override IDictionary<string, string?> Settings => settings ?? WebhookApi.FastWebhooks(allowPrivateNetworks: true);
 
     public override Task InitializeAsync()
     {
@@ -72,7 +137,10 @@ public static class Newsroom
 {
     public const string CreateWebhook = """
         mutation ($input: CreateWebhookInput!) {
-          createWebhook(input: $input) { webhook { id url events description } secret errors { __typename ... on Error { message } ... on ValidationError { path } } }
+          createWebhook(input: $input) {
+            webhook { id url events description } secret
+            errors { __typename ... on Error { message } ... on ValidationError { path } ... on WebhookLimitError { limit } }
+          }
         }
         """;
 

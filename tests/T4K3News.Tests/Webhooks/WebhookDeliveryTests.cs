@@ -71,9 +71,18 @@ public sealed class WebhookDeliveryTests(WebhookApi api) : IClassFixture<Webhook
         var newSecret = rotated["secret"].Text()!;
         await admin.QueryAsync("""mutation { createTag(input: { name: "Ferries" }) { tag { id } } }""");
         var during = (await receiver.WaitForAsync(1))[0];
+        ReceivedWebhook after;
         api.Clock.Advance(TimeSpan.FromHours(3));
-        await admin.QueryAsync("""mutation { createTag(input: { name: "Canals" }) { tag { id } } }""");
-        var after = (await receiver.WaitForAsync(2))[1];
+        try
+        {
+            await admin.QueryAsync("""mutation { createTag(input: { name: "Canals" }) { tag { id } } }""");
+            after = (await receiver.WaitForAsync(2))[1];
+            await api.SettledDeliveriesAsync(2); // recorded at this time, before it is put back
+        }
+        finally
+        {
+            api.Clock.Advance(-TimeSpan.FromHours(3)); // the other tests sign and verify at the real time
+        }
 
         Assert.StartsWith("whsec_", newSecret);
         Assert.NotEqual(oldSecret, newSecret);
@@ -105,15 +114,21 @@ public sealed class WebhookDeliveryTests(WebhookApi api) : IClassFixture<Webhook
         version = await PublishAsync(admin, id, version);                                                   // ARTICLE_PUBLISHED
         version = await StepAsync(admin, "updateArticle", id, version, new { title = "Ferry crews strike on" });   // ARTICLE_UPDATED
         version = await StepAsync(admin, "unpublishArticle", id, version);                                  // ARTICLE_UNPUBLISHED
+        version = await PublishAsync(admin, id, version);                                                   // ARTICLE_PUBLISHED
         version = await StepAsync(admin, "archiveArticle", id, version);                                    // ARTICLE_ARCHIVED
-        await StepAsync(admin, "deleteArticle", id, version);                                               // ARTICLE_DELETED
+        await StepAsync(admin, "deleteArticle", id, version);                        // archived, out of readers' sight: nothing
+        var (other, otherVersion) = await CreateArticleAsync(admin, "Ferry fares frozen");
+        otherVersion = await PublishAsync(admin, other, otherVersion);                                      // ARTICLE_PUBLISHED
+        await StepAsync(admin, "deleteArticle", other, otherVersion);                                       // ARTICLE_DELETED
         await admin.QueryAsync("""mutation { createTag(input: { name: "Harbours" }) { tag { id } } }""");    // TAG_CHANGED, twice
 
-        var deliveries = await api.SettledDeliveriesAsync(7);
-        Assert.Equal(["ARTICLE_PUBLISHED", "ARTICLE_UPDATED", "ARTICLE_UNPUBLISHED", "ARTICLE_ARCHIVED", "ARTICLE_DELETED", "TAG_CHANGED", "TAG_CHANGED"],
-            deliveries.Select(d => d.EventType));
+        var deliveries = await api.SettledDeliveriesAsync(9);
+        Assert.Equal([
+            "ARTICLE_PUBLISHED", "ARTICLE_UPDATED", "ARTICLE_UNPUBLISHED", "ARTICLE_PUBLISHED", "ARTICLE_ARCHIVED",
+            "ARTICLE_PUBLISHED", "ARTICLE_DELETED", "TAG_CHANGED", "TAG_CHANGED",
+        ], deliveries.Select(d => d.EventType));
         Assert.All(deliveries, d => Assert.Equal(WebhookDeliveryStatus.Delivered, d.Status));
-        Assert.Equal(7, (await receiver.WaitForAsync(7)).Count);
+        Assert.Equal(9, (await receiver.WaitForAsync(9)).Count);
         var tag = System.Text.Json.Nodes.JsonNode.Parse(deliveries[^1].Payload)!["data"]!;
         Assert.Equal(("harbours", "Harbours", "created"), (tag["slug"].Text(), tag["name"].Text(), tag["change"].Text()));
     }
@@ -181,6 +196,25 @@ public sealed class WebhookDeliveryTests(WebhookApi api) : IClassFixture<Webhook
             mutation { redeliverWebhook(input: { deliveryId: "V2ViaG9va0RlbGl2ZXJ5Ojk5OTk5" }) { delivery { id } errors { __typename } } }
             """))["redeliverWebhook"]!;
         Assert.Equal("NotFoundError", unknown["errors"]![0]!["__typename"].Text());
+    }
+
+    [Fact]
+    public async Task A_redirect_is_a_failed_attempt_and_its_target_is_never_called()
+    {
+        await using var target = await WebhookReceiver.StartAsync();
+        await using var redirecting = await WebhookReceiver.StartAsync();
+        redirecting.Answer = _ => HttpStatusCode.TemporaryRedirect;
+        redirecting.Location = target.Url;
+        var admin = await AdminAsync(api);
+        await CreateWebhookAsync(admin, redirecting.Url, "TAG_CHANGED");
+
+        await admin.QueryAsync("""mutation { createTag(input: { name: "Slipways" }) { tag { id } } }""");
+
+        // An attempt is recorded only once its answer is in: a followed redirect would have reached the target before.
+        var delivery = Assert.Single(await api.SettledDeliveriesAsync(1));
+        Assert.Equal((WebhookDeliveryStatus.Dead, 3, 307, "HTTP 307"), (delivery.Status, delivery.Attempts, delivery.LastResponseCode, delivery.LastError));
+        Assert.Equal(3, redirecting.Received.Count);
+        Assert.Empty(target.Received);
     }
 
     [Fact]
@@ -255,7 +289,8 @@ public sealed class WebhookDeliveryTests(WebhookApi api) : IClassFixture<Webhook
         for (var i = 1; i < 5; i++)
             Assert.Null((await CreateAsync($"http://127.0.0.1/hook{i}", ["TAG_CHANGED"]))["errors"]);
         var sixth = await CreateAsync("http://127.0.0.1/hook6", ["TAG_CHANGED"]);
-        Assert.Equal(("WebhookLimitError", 5), (sixth["errors"]![0]!["__typename"].Text(), 5));
+        Assert.Equal(("WebhookLimitError", 5), (sixth["errors"]![0]!["__typename"].Text(), sixth["errors"]![0]!["limit"]!.GetValue<int>()));
+        Assert.Null(sixth["webhook"]);
 
         var id = repeated["webhook"]!["id"].Text();
         var updated = (await admin.QueryAsync("""

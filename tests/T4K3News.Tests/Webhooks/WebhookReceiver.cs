@@ -43,6 +43,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>How long each answer takes.</summary>
     public TimeSpan Delay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>Answers wait for this too (after the delay): a receiver that hangs until the test lets it go.</summary>
+    public Task Held { get; set; } = Task.CompletedTask;
+
+    /// <summary>The Location header of every answer, for a receiver that redirects.</summary>
+    public string? Location { get; set; }
+
     public IReadOnlyList<ReceivedWebhook> Received => received.ToArray();
 
     public string Url { get; private set; } = "";
@@ -62,6 +68,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
             receiver.received.Enqueue(new ReceivedWebhook(body, headers));
             if (receiver.Delay > TimeSpan.Zero)
                 await Task.Delay(receiver.Delay);
+            await receiver.Held;
+            if (receiver.Location is { } location)
+                context.Response.Headers.Location = location;
             context.Response.StatusCode = (int)receiver.Answer(receiver.received.Count);
         });
         await app.StartAsync();
