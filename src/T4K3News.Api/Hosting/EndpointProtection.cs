@@ -133,7 +133,8 @@ public static class EndpointProtection
 }
 
 /// <summary>
-/// Fixed windows per client address (an IPv6 client's /64, see <see cref="ClientAddress"/>) and per token. Before a token is looked up, a request counts against its address:
+/// Fixed windows per client address (an IPv6 client's /64, see <see cref="ClientAddress"/>) and per token. Before a
+/// token is looked up, a request counts against its address:
 /// without a token at the anonymous limit, with one at the editor limit, and refused outright while the address has
 /// used up its allowance of tokens that failed. After the lookup a valid token counts against its own limit (however
 /// many addresses share it), and a failed one against that allowance.
@@ -162,7 +163,7 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
     {
         if (!limits.Enabled)
             return true;
-        var address = ClientAddress.KeyOf(http.Connection.RemoteIpAddress);
+        var address = AddressOf(http);
         if (http.WebSockets.IsWebSocketRequest && !await AdmitAsync(http, new Bucket(BucketKind.SocketConnects, address)))
             return false;
         if (!HasToken(http))
@@ -188,7 +189,7 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
             return true;
         return http.User.Identity is { IsAuthenticated: true, Name: { } name }
             ? await AdmitAsync(http, new Bucket(BucketKind.Token, name))
-            : await AdmitAsync(http, new Bucket(BucketKind.InvalidTokens, ClientAddress.KeyOf(http.Connection.RemoteIpAddress)));
+            : await AdmitAsync(http, new Bucket(BucketKind.InvalidTokens, AddressOf(http)));
     }
 
     /// <summary>
@@ -199,7 +200,7 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
     {
         if (!limits.Enabled)
             return true;
-        using var failedTokensLeft = windows.AttemptAcquire(new Bucket(BucketKind.InvalidTokens, ClientAddress.KeyOf(http.Connection.RemoteIpAddress)), permitCount: 0);
+        using var failedTokensLeft = windows.AttemptAcquire(new Bucket(BucketKind.InvalidTokens, AddressOf(http)), permitCount: 0);
         if (failedTokensLeft.IsAcquired)
             return true;
         await RefuseAsync(http, failedTokensLeft);
@@ -208,9 +209,11 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
 
     /// <summary>Counts such a token that failed against its address's allowance; false, with the 429 written, when it was used up.</summary>
     public async Task<bool> CountFailedTokenAsync(HttpContext http) =>
-        !limits.Enabled || await AdmitAsync(http, new Bucket(BucketKind.InvalidTokens, ClientAddress.KeyOf(http.Connection.RemoteIpAddress)));
+        !limits.Enabled || await AdmitAsync(http, new Bucket(BucketKind.InvalidTokens, AddressOf(http)));
 
     public void Dispose() => windows.Dispose();
+
+    private static string AddressOf(HttpContext http) => ClientAddress.KeyOf(http.Connection.RemoteIpAddress);
 
     private static bool HasToken(HttpContext http) => http.Request.Headers.Authorization.Count > 0;
 

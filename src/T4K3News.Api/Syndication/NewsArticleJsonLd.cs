@@ -20,7 +20,8 @@ public static class NewsArticleJsonLd
     /// <param name="credits">Its bylines and corrections.</param>
     /// <param name="site">The site, which stands as the author of an article that credits none.</param>
     public static string Of(
-        Article article, string url, string publicationName, IReadOnlyList<Tag> tags, Authors.ArticleCredits credits, SiteOptions site)
+        Article article, string url, string publicationName, IReadOnlyList<Tag> tags, Authors.ArticleCredits credits,
+        SiteOptions site)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, Options))
@@ -63,7 +64,7 @@ public static class NewsArticleJsonLd
                 json.WriteEndArray();
             }
 
-            // Google's Article guidance wants an author; wire copy and desk pieces credit nobody, so the site signs them.
+            // Google's Article guidance wants an author; wire copy and desk pieces credit nobody: the site signs them.
             if (!credits.People.Any(p => p.SchemaOrgProperty == "author"))
             {
                 json.WriteStartArray("author");

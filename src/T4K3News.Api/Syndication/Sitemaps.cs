@@ -97,7 +97,9 @@ public static class Sitemaps
         // lists the newest article, as a plain URL, or the front page while nothing is published.
         var newest = articles.Count > 0
             ? null
-            : await SyndicatedArticles.Latest(SyndicatedArticles.Visible(db, now), 1).Select(a => a.Slug).FirstOrDefaultAsync(cancellationToken);
+            : await SyndicatedArticles.Latest(SyndicatedArticles.Visible(db, now), 1)
+                .Select(a => a.Slug)
+                .FirstOrDefaultAsync(cancellationToken);
         var body = Write(xml =>
         {
             xml.WriteStartElement("urlset", SitemapNamespace);

@@ -18,9 +18,12 @@ public sealed class AuditOptions
 /// request (scoped): a request's denied mutations are recorded once, however many fields it sends.
 /// </summary>
 public sealed class AuditLog(
-    IDbContextFactory<ContentDbContext> databases, TimeProvider clock, IOptions<AuditOptions> options, ILogger<AuditLog> log)
+    IDbContextFactory<ContentDbContext> databases,
+    TimeProvider clock,
+    IOptions<AuditOptions> options,
+    ILogger<AuditLog> log)
 {
-    /// <summary>The outcome of a mutation sent without a valid token: anyone can make these, so they are not kept.</summary>
+    /// <summary>The outcome of a mutation sent without a valid token: anyone can make these, so they expire.</summary>
     public const string DeniedWithoutToken = "denied: AUTH_NOT_AUTHENTICATED";
 
     private int deniedRecorded;
@@ -79,7 +82,8 @@ public sealed class AuditLog(
     {
         var cutoff = clock.GetUtcNow().UtcDateTime - options.Value.DeniedRetention;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.Database.ExecuteSqlRawAsync(PurgeStatement, [new Npgsql.NpgsqlParameter("cutoff", cutoff)], cancellationToken);
+        return await db.Database.ExecuteSqlRawAsync(
+            PurgeStatement, [new Npgsql.NpgsqlParameter("cutoff", cutoff)], cancellationToken);
     }
 
     // The outcome is written into the statement, not sent as a parameter, so that the planner can use the partial index

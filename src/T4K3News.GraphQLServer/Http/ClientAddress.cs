@@ -10,7 +10,7 @@ namespace T4K3News.GraphQLServer.Http;
 /// </summary>
 public static class ClientAddress
 {
-    /// <summary>The key the client's limits are counted under: an IPv4 address, or an IPv6 /64 such as "2001:db8::/64".</summary>
+    /// <summary>The key a client's limits are counted under: an IPv4 address, or an IPv6 /64 ("2001:db8::/64").</summary>
     public static string KeyOf(IPAddress? address)
     {
         if (address is null)
