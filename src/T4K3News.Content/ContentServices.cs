@@ -77,6 +77,10 @@ public static class ContentServices
         services.AddOptions<Auth.TokenCacheOptions>().BindConfiguration(Auth.TokenCacheOptions.Section);
         services.AddSingleton<Auth.ApiTokenCache>();
         services.AddTransient<Auth.ApiTokens>();
+        services.AddOptions<Audit.AuditOptions>().BindConfiguration(Audit.AuditOptions.Section)
+            .Validate(o => o.DeniedRetention > TimeSpan.Zero,
+                "Audit:DeniedRetention is a positive time span, e.g. 7.00:00:00.")
+            .ValidateOnStart();
         services.AddScoped<Audit.AuditLog>();
         return services;
     }

@@ -88,14 +88,38 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         if (!File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
             await cluster.InitializeAsync(cancellationToken);
 
-        if (await cluster.RunningPortAsync(cancellationToken) is { } runningPort)
+        // A server left running (by a run that was killed, or another process) is reused; but one may also be starting
+        // or still shutting down (a run stopped just before this one), and then neither reusing it at once nor
+        // starting another works: wait until it accepts connections, or is gone and can be started.
+        var deadline = DateTime.UtcNow + ReadyTimeout;
+        var waiting = false;
+        while (true)
         {
-            cluster.Port = runningPort;
-        }
-        else
-        {
-            cluster.Port = state.Port > 0 && IsFree(state.Port) ? state.Port : FreePort();
-            await cluster.StartAsync(cancellationToken);
+            var (running, runningPort) = await cluster.RunningAsync(cancellationToken);
+            if (!running)
+            {
+                cluster.Port = state.Port > 0 && IsFree(state.Port) ? state.Port : FreePort();
+                await cluster.StartAsync(cancellationToken);
+            }
+            else if (runningPort is { } port)
+            {
+                cluster.Port = port;
+            }
+
+            // Running but not listening: starting, or closing down.
+            if ((!running || runningPort is not null) && await cluster.AcceptsConnectionsAsync(cancellationToken))
+                break;
+            if (DateTime.UtcNow > deadline)
+                throw new InvalidOperationException(
+                    $"The PostgreSQL server in {dataDirectory} did not accept connections on port {cluster.Port} " +
+                    $"within {ReadyTimeout.TotalSeconds:0} seconds (stuck starting or shutting down? see server.log). " +
+                    $"Stop it with `pg_ctl stop -D {dataDirectory}` and start again.");
+            if (!waiting)
+                Console.WriteLine(
+                    $"Waiting for the local PostgreSQL cluster in {dataDirectory} to accept connections " +
+                    "(it is starting or shutting down)...");
+            waiting = true;
+            await Task.Delay(250, cancellationToken);
         }
 
         await File.WriteAllTextAsync(statePath, JsonSerializer.Serialize(new ClusterState(cluster.Port, cluster.Password)), cancellationToken);
@@ -225,17 +249,50 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         stopWhenDisposed = true;
     }
 
-    /// <summary>The port of the server already running on this data folder, if one is.</summary>
-    private async Task<int?> RunningPortAsync(CancellationToken cancellationToken)
+    /// <summary>How long a start waits for the cluster to accept connections.</summary>
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Whether a server runs on this data folder, and the port it listens on once it does.</summary>
+    private async Task<(bool Running, int? Port)> RunningAsync(CancellationToken cancellationToken)
     {
         var (exitCode, _) = await RunAsync("pg_ctl", ["status", "-D", dataDirectory], cancellationToken, throwOnFailure: false);
         var pidFile = Path.Combine(dataDirectory, "postmaster.pid");
-        if (exitCode != 0 || !File.Exists(pidFile))
-            return null;
+        if (exitCode != 0)
+            return (false, null);
+        try
+        {
+            // postmaster.pid: pid, data directory, start time, port, ...
+            var lines = await File.ReadAllLinesAsync(pidFile, cancellationToken);
+            return (true, lines.Length > 3 && int.TryParse(lines[3], out var port) && !IsFree(port) ? port : null);
+        }
+        catch (IOException)
+        {
+            return (true, null); // gone meanwhile: the next look says it is not running
+        }
+    }
 
-        // postmaster.pid: pid, data directory, start time, port, ...
-        var lines = await File.ReadAllLinesAsync(pidFile, cancellationToken);
-        return lines.Length > 3 && int.TryParse(lines[3], out var port) && !IsFree(port) ? port : null;
+    /// <summary>
+    /// Whether the server takes a session now; false while nothing listens on the port, or the server says it is
+    /// starting up or shutting down. Any other failure (a wrong password, say) is thrown: waiting would not help.
+    /// </summary>
+    private async Task<bool> AcceptsConnectionsAsync(CancellationToken cancellationToken)
+    {
+        var probe = new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false, Timeout = 5 };
+        try
+        {
+            await using var connection = new NpgsqlConnection(probe.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CannotConnectNow)
+        {
+            return false;
+        }
+        catch (NpgsqlException e)
+            when (e is not PostgresException && (e.InnerException is SocketException or TimeoutException || e.IsTransient))
+        {
+            return false;
+        }
     }
 
     /// <summary>Runs a PostgreSQL tool (or, without <paramref name="fromBin"/>, any command) as the server's user.</summary>

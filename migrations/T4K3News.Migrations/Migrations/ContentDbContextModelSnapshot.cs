@@ -350,6 +350,9 @@ namespace T4K3News.Migrations.Migrations
 
                     b.HasIndex("At");
 
+                    b.HasIndex(new[] { "At" }, "IX_AuditEntries_At_DeniedWithoutToken")
+                        .HasFilter("\"Outcome\" = 'denied: AUTH_NOT_AUTHENTICATED'");
+
                     b.ToTable("AuditEntries");
                 });
 

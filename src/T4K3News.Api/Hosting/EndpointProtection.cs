@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using T4K3News.Api.Auth;
 using T4K3News.GraphQLServer;
+using T4K3News.GraphQLServer.Http;
 
 namespace T4K3News.Api.Hosting;
 
@@ -157,7 +158,8 @@ public static class EndpointProtection
 }
 
 /// <summary>
-/// Fixed windows per client address and per token. Before a token is looked up, a request counts against its address:
+/// Fixed windows per client address (an IPv6 client's /64, see <see cref="ClientAddress"/>) and per token. Before a
+/// token is looked up, a request counts against its address:
 /// without a token at the anonymous limit, with one at the editor limit, and refused outright while the address has
 /// used up its allowance of tokens that failed. After the lookup a valid token counts against its own limit (however
 /// many addresses share it), and a failed one against that allowance.
@@ -189,7 +191,7 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
     {
         if (!limits.Enabled)
             return true;
-        var address = http.Connection.RemoteIpAddress?.ToString() ?? "";
+        var address = AddressOf(http);
         if (http.WebSockets.IsWebSocketRequest && !await AdmitAsync(http, new Bucket(BucketKind.SocketConnects, address)))
             return false;
         if (!HasToken(http))
@@ -217,7 +219,7 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
             return await AdmitAsync(http, new Bucket(BucketKind.ReaderToken, reader));
         return http.User.Identity is { IsAuthenticated: true, Name: { } name }
             ? await AdmitAsync(http, new Bucket(BucketKind.Token, name))
-            : await AdmitAsync(http, new Bucket(BucketKind.InvalidTokens, http.Connection.RemoteIpAddress?.ToString() ?? ""));
+            : await AdmitAsync(http, new Bucket(BucketKind.InvalidTokens, AddressOf(http)));
     }
 
     /// <summary>
@@ -228,7 +230,7 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
     {
         if (!limits.Enabled)
             return true;
-        using var failedTokensLeft = windows.AttemptAcquire(new Bucket(BucketKind.InvalidTokens, http.Connection.RemoteIpAddress?.ToString() ?? ""), permitCount: 0);
+        using var failedTokensLeft = windows.AttemptAcquire(new Bucket(BucketKind.InvalidTokens, AddressOf(http)), permitCount: 0);
         if (failedTokensLeft.IsAcquired)
             return true;
         await RefuseAsync(http, failedTokensLeft);
@@ -237,9 +239,11 @@ public sealed class ClientRateLimits(IOptions<RateLimitOptions> options) : IDisp
 
     /// <summary>Counts such a token that failed against its address's allowance; false, with the 429 written, when it was used up.</summary>
     public async Task<bool> CountFailedTokenAsync(HttpContext http) =>
-        !limits.Enabled || await AdmitAsync(http, new Bucket(BucketKind.InvalidTokens, http.Connection.RemoteIpAddress?.ToString() ?? ""));
+        !limits.Enabled || await AdmitAsync(http, new Bucket(BucketKind.InvalidTokens, AddressOf(http)));
 
     public void Dispose() => windows.Dispose();
+
+    private static string AddressOf(HttpContext http) => ClientAddress.KeyOf(http.Connection.RemoteIpAddress);
 
     private static bool HasToken(HttpContext http) => http.Request.Headers.Authorization.Count > 0;
 

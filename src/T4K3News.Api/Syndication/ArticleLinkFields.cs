@@ -22,13 +22,14 @@ public static class ArticleLinkFields
             {
                 var loaders = context.RequestServices!.GetRequiredService<ArticleLoaders>();
                 var source = context.Source;
-                var url = Site(context).ArticleUrl(source.Slug);
+                var site = Site(context);
+                var url = site.ArticleUrl(source.Slug);
                 var publication = loaders.Publications.Load(source.PublicationId);
                 var tags = loaders.Tags.Load(source.Id);
                 var credits = Authors.ArticleCreditsLoading.Credits(context.RequestServices!.GetRequiredService<Authors.AuthorLoaders>(), source);
                 return new Deferred<string>(async cancellationToken => NewsArticleJsonLd.Of(
                     source, url, (await publication.GetResultAsync(cancellationToken)).Name, await tags.GetResultAsync(cancellationToken),
-                    await credits.GetResultAsync(cancellationToken)));
+                    await credits.GetResultAsync(cancellationToken), site));
             });
     }
 

@@ -9,6 +9,7 @@ namespace T4K3News.Api.Syndication;
 /// Sitemaps (sitemaps.org 0.9) of every visible article with its <c>lastmod</c>: one <c>urlset</c> while they fit a
 /// page, else an index of <c>/sitemaps/{n}.xml</c> pages in the order of the articles' ids (so an article stays on its
 /// page as others are published). And the Google News sitemap of what was published in the last 48 hours.
+/// The schema wants at least one <c>url</c> in a <c>urlset</c>, so a sitemap with no article lists the front page.
 /// </summary>
 public static class Sitemaps
 {
@@ -75,6 +76,8 @@ public static class Sitemaps
                 xml.WriteEndElement();
             }
 
+            if (articles.Count == 0)
+                WriteUrl(xml, FrontPage(site));
             xml.WriteEndElement();
         });
         return (body, await SyndicatedArticles.UnchangedUntilAsync(db, now, cancellationToken));
@@ -88,6 +91,15 @@ public static class Sitemaps
         var recent = SyndicatedArticles.Latest(SyndicatedArticles.Visible(db, now).Where(a => a.PublishedAt > since), items);
         var articles = await SyndicatedArticles.ReadAsync(recent, cancellationToken);
         var leavesWindow = articles.Count == 0 ? (DateTime?)null : articles.Min(a => a.PublishedAt) + window;
+
+        // Google lets a news sitemap keep older articles without their news metadata, and says an empty one does no
+        // harm; but the sitemaps.org schema refuses a urlset without a url, and validators with it. So a quiet window
+        // lists the newest article, as a plain URL, or the front page while nothing is published.
+        var newest = articles.Count > 0
+            ? null
+            : await SyndicatedArticles.Latest(SyndicatedArticles.Visible(db, now), 1)
+                .Select(a => a.Slug)
+                .FirstOrDefaultAsync(cancellationToken);
         var body = Write(xml =>
         {
             xml.WriteStartElement("urlset", SitemapNamespace);
@@ -107,9 +119,21 @@ public static class Sitemaps
                 xml.WriteEndElement();
             }
 
+            if (articles.Count == 0)
+                WriteUrl(xml, newest is null ? FrontPage(site) : site.ArticleUrl(newest));
             xml.WriteEndElement();
         });
         return (body, await SyndicatedArticles.UnchangedUntilAsync(db, now, cancellationToken, leavesWindow));
+    }
+
+    /// <summary>The site's front page: its base URL, ending in '/' as a site's root does.</summary>
+    private static string FrontPage(SiteOptions site) => site.BaseUrl.TrimEnd('/') + "/";
+
+    private static void WriteUrl(XmlWriter xml, string location)
+    {
+        xml.WriteStartElement("url", SitemapNamespace);
+        xml.WriteElementString("loc", SitemapNamespace, location);
+        xml.WriteEndElement();
     }
 
     private static byte[] Write(Action<XmlWriter> write)

@@ -229,7 +229,7 @@ public sealed class GraphQLWebSockets(
             {
                 // A reader: anonymous, as over HTTP, and counted against its address for as long as it stays. (Sockets
                 // not initialised yet are bounded by the address's connection-attempt limit and the init timeout.)
-                var address = http.Connection.RemoteIpAddress?.ToString() ?? "";
+                var address = Http.ClientAddress.KeyOf(http.Connection.RemoteIpAddress);
                 if (!TryCount(server.socketsPerAddress, address, Limits.MaxSocketsPerAddress))
                     return Close(CloseCodes.PolicyViolation, $"Too many connections from this address: at most {Limits.MaxSocketsPerAddress}");
                 countedAddress = address;

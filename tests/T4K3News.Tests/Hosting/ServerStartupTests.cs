@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using T4K3News.DevTools;
 using T4K3News.Tests.Infrastructure;
 
 namespace T4K3News.Tests.Hosting;
@@ -40,6 +41,59 @@ public sealed class ServerStartupTests : IDisposable
         Assert.DoesNotContain("an editor token was created", secondRun);
         Assert.Contains("0 created, 0 updated, 4 unchanged, 0 skipped, 0 failed", secondRun);
         AssertNothingLoggedAsAFailure(secondRun);
+    }
+
+    [Fact]
+    public async Task A_restart_while_the_previous_cluster_is_still_shutting_down_waits_for_it_and_starts_it_again()
+    {
+        var dataPath = Path.Combine(folder, "postgres");
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Content"] = "",
+            ["Database__LocalDataPath"] = dataPath,
+            ["Import__SeedsPath"] = RepositoryPaths.Seeds,
+        };
+        await RunUntilItServesTheSeedsAsync(settings);
+
+        for (var restart = 1; restart <= 2; restart++)
+        {
+            // The previous run's cluster caught in its shutdown: a "smart" shutdown (SIGTERM) waits for the open
+            // session to end, refusing new connections meanwhile, and then the server is gone.
+            await using var cluster = await LocalPostgresCluster.StartPersistentAsync(
+                LocalPostgresCluster.FindBinDirectory()!, dataPath, CancellationToken.None);
+            // Unpooled: closing it must end the session, not keep it in a pool.
+            await using var session = new NpgsqlConnection(
+                new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Pooling = false }.ConnectionString);
+            await session.OpenAsync();
+            var postmaster = (await File.ReadAllLinesAsync(Path.Combine(dataPath, "postmaster.pid")))[0];
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", postmaster]))
+                await kill.WaitForExitAsync();
+            await PollAsync(async () => !await LocalClusterAnswersAsync(), "the cluster refuses new connections");
+
+            var server = ServerProcess.Start(settings);
+            await using (server)
+            {
+                await PollAsync(
+                    () => Task.FromResult(server.HasExited || server.Output.Contains("Waiting for the local PostgreSQL cluster")),
+                    "the server waits for the cluster");
+                Assert.False(server.HasExited, $"Restart {restart} gave up. Output:\n{server.Output}");
+                await session.CloseAsync();
+
+                Assert.Equal("Zelenskyy calls for new round of peace talks with Russia", await ReadSeedTitleAsync(server));
+            }
+
+            AssertNothingLoggedAsAFailure(server.Output);
+        }
+    }
+
+    private static async Task PollAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}.");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Starts the server, reads a seed article, stops it; returns everything it printed, its shutdown included.</summary>

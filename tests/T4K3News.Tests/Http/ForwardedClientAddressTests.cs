@@ -37,6 +37,25 @@ public sealed class ForwardedClientAddressTests
         Assert.Equal([HttpStatusCode.TooManyRequests], forged);
     }
 
+    [Fact]
+    public async Task An_ipv6_client_is_limited_by_its_64_and_an_ipv4_address_written_as_ipv6_is_that_ipv4_address()
+    {
+        await using var server = await StartAsync(trustedProxy: "127.0.0.1");
+        using var http = new HttpClient { BaseAddress = await BaseAddressAsync(server) };
+
+        var first = await StatusesAsync(http, forwardedFor: "2001:db8:1:2::1", requests: 2);
+        var sameNetwork = await StatusesAsync(http, forwardedFor: "2001:db8:1:2:ffff:ffff:ffff:fffe", requests: 1);
+        var nextNetwork = await StatusesAsync(http, forwardedFor: "2001:db8:1:3::1", requests: 1);
+        var mapped = await StatusesAsync(http, forwardedFor: "::ffff:203.0.113.9", requests: 1);
+        var plain = await StatusesAsync(http, forwardedFor: "203.0.113.9", requests: 2);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], first);
+        Assert.Equal([HttpStatusCode.TooManyRequests], sameNetwork);
+        Assert.Equal([HttpStatusCode.OK], nextNetwork);
+        Assert.Equal([HttpStatusCode.OK], mapped);
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.TooManyRequests], plain);
+    }
+
     private static async Task<ServerProcess> StartAsync(string trustedProxy)
     {
         var database = await (await TestDatabaseServer.InstanceAsync()).CreateDatabaseAsync();

@@ -121,6 +121,22 @@ public sealed class ArticleJsonLdTests(SiteContentApi api) : IClassFixture<SiteC
     }
 
     [Fact]
+    public async Task A_seed_article_without_bylines_names_the_publication_as_its_author()
+    {
+        await api.CreateImporter().ImportFolderAsync(RepositoryPaths.Seeds, default);
+
+        var answer = await api.CreateGraphQLClient().QueryAsync(
+            """{ article(slug: "zelenskyy-calls-for-new-round-of-peace-talks-with-russia") { authors { role } jsonLd } }""");
+
+        Assert.Empty(answer["article"]!["authors"]!.AsArray());
+        var jsonLd = JsonNode.Parse(answer["article"]!["jsonLd"].Text()!)!.AsObject();
+        var author = Assert.Single(jsonLd["author"]!.AsArray())!;
+        Assert.Equal("""{"@type":"Organization","name":"T4K3 News","url":"https://www.t4k3.news/"}""", author.ToJsonString());
+        Assert.False(jsonLd.ContainsKey("contributor"));
+        Assert.False(jsonLd.ContainsKey("editor"));
+    }
+
+    [Fact]
     public async Task An_article_with_several_tags_and_no_image_has_keywords_but_no_section_and_no_image()
     {
         var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
