@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using T4K3News.Api.Editing;
 using T4K3News.Content;
+using T4K3News.Content.Articles;
 using T4K3News.Content.Editing;
 
 namespace T4K3News.Api.Tags;
@@ -21,9 +22,17 @@ public static class TagReferences
             return null;
         }
 
-        if (tagIds is not null)
-            return await ByIdAsync(db, tagIds, errors, cancellationToken);
-        return slugs is null ? null : await BySlugAsync(db, slugs, errors, cancellationToken);
+        if (tagIds is null && slugs is null)
+            return null;
+        var keys = tagIds is not null
+            ? await ByIdAsync(db, tagIds, errors, cancellationToken)
+            : await BySlugAsync(db, slugs!, errors, cancellationToken);
+        if ((tagIds ?? slugs)!.Distinct().Count() <= ArticleLimits.ItemsPerList)
+            return keys;
+
+        // Said here, with the unknown ones, because those are not handed on: the write would count only known tags.
+        errors.Add(new ValidationError(tagIds is not null ? "tagIds" : "tags", $"At most {ArticleLimits.ItemsPerList} tags."));
+        return null;
     }
 
     private static async Task<List<int>> ByIdAsync(ContentDbContext db, List<string> tagIds, List<EditError> errors, CancellationToken cancellationToken)

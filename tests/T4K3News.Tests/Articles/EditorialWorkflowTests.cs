@@ -291,12 +291,28 @@ public sealed class EditorialWorkflowTests(ContentApi api) : IClassFixture<Conte
         var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
         var draft = await CreateDraftAsync(editor, "Archive me");
         await editor.QueryAsync(Step("publishArticle"), new { input = new { id = draft["id"].Text(), expectedVersion = 1 } });
+        var reader = api.CreateGraphQLClient();
+        const string ReadAsReader = """
+            query ($id: ID!) {
+              article(slug: "archive-me") { title }
+              node(id: $id) { id }
+              articles(first: 50, where: { title: { eq: "Archive me" } }) { nodes { title } }
+            }
+            """;
+        var whilePublished = await reader.QueryAsync(ReadAsReader, new { id = draft["id"].Text() });
 
         var archived = await editor.QueryAsync(Step("archiveArticle"), new { input = new { id = draft["id"].Text(), expectedVersion = 2 } });
+        var whileArchived = await reader.QueryAsync(ReadAsReader, new { id = draft["id"].Text() });
         var publishArchived = await editor.QueryAsync(Step("publishArticle"), new { input = new { id = draft["id"].Text(), expectedVersion = 3 } });
         var restored = await editor.QueryAsync(Step("restoreArticle"), new { input = new { id = draft["id"].Text(), expectedVersion = 3 } });
 
+        Assert.Equal("Archive me", whilePublished["article"]!["title"].Text());
+        Assert.Equal(draft["id"].Text(), whilePublished["node"]!["id"].Text());
+        Assert.Equal(["Archive me"], whilePublished["articles"]!["nodes"]!.AsArray().Select(n => n!["title"].Text()));
         Assert.Equal("ARCHIVED", archived["archiveArticle"]!["article"]!["status"].Text());
+        Assert.Null(whileArchived["article"]);
+        Assert.Null(whileArchived["node"]);
+        Assert.Empty(whileArchived["articles"]!["nodes"]!.AsArray());
         Assert.Equal("InvalidStatusError", publishArchived["publishArticle"]!["errors"]![0]!["__typename"].Text());
         Assert.Equal("DRAFT", restored["restoreArticle"]!["article"]!["status"].Text());
         Assert.Equal(4, restored["restoreArticle"]!["article"]!["version"]!.GetValue<int>());

@@ -108,9 +108,9 @@ public sealed class BoundedInputTests(ContentApi api) : IClassFixture<ContentApi
         });
 
         var types = refused["createArticle"]!["errors"]!.AsArray().Select(e => e!["__typename"].Text()).Distinct();
-        Assert.Equal(["SlugTakenError", "ValidationError", "NotFoundError"], types);
+        Assert.Equal(["NotFoundError", "ValidationError", "SlugTakenError"], types);
         var audited = await LatestAuditEntryAsync("createArticle");
-        Assert.Equal("refused: SlugTakenError, ValidationError, NotFoundError", audited.Outcome);
+        Assert.Equal("refused: NotFoundError, ValidationError, SlugTakenError", audited.Outcome);
     }
 
     [Fact]

@@ -228,6 +228,7 @@ public sealed partial class HostileRequestFuzzTests(ITestOutputHelper log)
 
         if (request.Accept is not null) message.Headers.TryAddWithoutValidation("Accept", request.Accept);
         if (request.Authorization is not null) message.Headers.TryAddWithoutValidation("Authorization", request.Authorization);
+        canaries?.Retire(request);
 
         HttpResponseMessage response;
         string body;

@@ -92,12 +92,40 @@ public sealed partial class UnpublishedCanaries
     {
         if (request.Authorization == editorAuthorization)
             return null;
+        var retired = retiredWords;
         var answer = new StringBuilder(body);
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
             answer.Append('\n').Append(name).Append(": ").AppendJoin(", ", values);
         var asked = SentText(request);
         var said = answer.ToString();
-        return Words.FirstOrDefault(w => said.Contains(w, StringComparison.OrdinalIgnoreCase) && !asked.Contains(w, StringComparison.OrdinalIgnoreCase));
+        return Words.FirstOrDefault(w => !retired.Contains(w)
+            && said.Contains(w, StringComparison.OrdinalIgnoreCase)
+            && !asked.Contains(w, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private volatile HashSet<string> retiredWords = [];
+
+    /// <summary>
+    /// Called before an editor's request is sent. The fuzzer's editor may write a hidden word into public content (a
+    /// tag named after it, a published article's text) or publish, restore or edit one of the four articles (by its id
+    /// or slug); from then on readers may rightly see those words, so the oracle stops counting them.
+    /// </summary>
+    public void Retire(HostileRequest request)
+    {
+        if (request.Authorization != editorAuthorization)
+            return;
+        var sent = SentText(request);
+        var words = Words.Where(w => sent.Contains(w, StringComparison.OrdinalIgnoreCase)).ToList();
+        for (var i = 0; i < Ids.Count; i++)
+        {
+            if (sent.Contains(Ids[i], StringComparison.Ordinal) || sent.Contains(Slugs[i], StringComparison.OrdinalIgnoreCase))
+                words.AddRange(Words.Skip(3 * i).Take(3));
+        }
+
+        if (words.Count == 0)
+            return;
+        lock (this)
+            retiredWords = [.. retiredWords, .. words];
     }
 
     /// <summary>What the request sent, as text: a word it sent may come back in an error that names it.</summary>
