@@ -227,9 +227,9 @@ public sealed class FeedAndSitemapTests(SyndicationNewsroomApi api) : IClassFixt
     {
         var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
         var now = api.Clock.GetUtcNow().UtcDateTime;
-        await PublishAsync(editor, "Published 47 hours ago", now.AddHours(-47));
-        await PublishAsync(editor, "Published 49 hours ago", now.AddHours(-49));
-        await PublishAsync(editor, "Due in an hour", now.AddHours(1));
+        await PastPublication.PublishAsync(editor, api.Clock, "Published 47 hours ago", now.AddHours(-47));
+        await PastPublication.PublishAsync(editor, api.Clock, "Published 49 hours ago", now.AddHours(-49));
+        await PastPublication.PublishAsync(editor, api.Clock, "Due in an hour", now.AddHours(1));
         var client = api.CreateClient();
 
         var news = XDocument.Parse(await client.GetStringAsync("/sitemap-news.xml"));
@@ -265,25 +265,6 @@ public sealed class FeedAndSitemapTests(SyndicationNewsroomApi api) : IClassFixt
         await using var db = api.CreateDbContext();
         return await db.Articles.VisibleToReaders(api.Clock.GetUtcNow().UtcDateTime).Include(a => a.ArticleTags).ThenInclude(t => t.Tag)
             .OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Take(count).AsNoTracking().ToListAsync();
-    }
-
-    /// <summary>Publishes at <paramref name="at"/>; a time gone by was scheduled for then, as the clock stood shortly before.</summary>
-    private async Task PublishAsync(GraphQLClient editor, string title, DateTime at)
-    {
-        var id = (await editor.QueryAsync("mutation ($input: CreateArticleInput!) { createArticle(input: $input) { article { id } } }",
-            new { input = new { title, standfirst = "S.", body = "B." } }))["createArticle"]!["article"]!["id"].Text();
-        var shift = TimeSpan.FromTicks(Math.Min(0, (at.AddMinutes(-1) - api.Clock.GetUtcNow().UtcDateTime).Ticks));
-        api.Clock.Advance(shift);
-        try
-        {
-            var published = await editor.QueryAsync("mutation ($input: PublishArticleInput!) { publishArticle(input: $input) { errors { __typename ... on Error { message } } } }",
-                new { input = new { id, expectedVersion = 1, at } });
-            Assert.Null(published["publishArticle"]!["errors"]);
-        }
-        finally
-        {
-            api.Clock.Advance(-shift);
-        }
     }
 }
 

@@ -38,8 +38,8 @@ public sealed class SitemapValidityTests(QuietSiteApi api) : IClassFixture<Quiet
 
         var editor = await api.CreateClientWithRoleAsync(TokenRole.Editor);
         var now = api.Clock.GetUtcNow().UtcDateTime;
-        await PublishAsync(editor, "Three days old", now.AddDays(-3));
-        await PublishAsync(editor, "Four days old", now.AddDays(-4));
+        await PastPublication.PublishAsync(editor, api.Clock, "Three days old", now.AddDays(-3));
+        await PastPublication.PublishAsync(editor, api.Clock, "Four days old", now.AddDays(-4));
 
         var quiet = await ValidAsync(client, "/sitemap-news.xml");
         var newest = Assert.Single(quiet.Root!.Elements(Sitemap + "url"));
@@ -47,7 +47,7 @@ public sealed class SitemapValidityTests(QuietSiteApi api) : IClassFixture<Quiet
         Assert.Null(newest.Element(News + "news"));
         Assert.Equal(2, (await ValidAsync(client, "/sitemap.xml")).Root!.Elements(Sitemap + "url").Count());
 
-        await PublishAsync(editor, "An hour old", now.AddHours(-1));
+        await PastPublication.PublishAsync(editor, api.Clock, "An hour old", now.AddHours(-1));
 
         var recent = await ValidAsync(client, "/sitemap-news.xml");
         var fresh = Assert.Single(recent.Root!.Elements(Sitemap + "url"));
@@ -63,26 +63,6 @@ public sealed class SitemapValidityTests(QuietSiteApi api) : IClassFixture<Quiet
         document.Validate(Schemas.Value, (_, e) => problems.Add($"{path}: {e.Message}"));
         Assert.Empty(problems);
         return document;
-    }
-
-    /// <summary>Publishes at <paramref name="at"/>; a time gone by was scheduled for then, as the clock stood shortly before.</summary>
-    private async Task PublishAsync(GraphQLClient editor, string title, DateTime at)
-    {
-        var id = (await editor.QueryAsync("mutation ($input: CreateArticleInput!) { createArticle(input: $input) { article { id } } }",
-            new { input = new { title, standfirst = "S.", body = "B." } }))["createArticle"]!["article"]!["id"].Text();
-        var shift = TimeSpan.FromTicks(Math.Min(0, (at.AddMinutes(-1) - api.Clock.GetUtcNow().UtcDateTime).Ticks));
-        api.Clock.Advance(shift);
-        try
-        {
-            var published = await editor.QueryAsync(
-                "mutation ($input: PublishArticleInput!) { publishArticle(input: $input) { errors { __typename } } }",
-                new { input = new { id, expectedVersion = 1, at } });
-            Assert.Null(published["publishArticle"]!["errors"]);
-        }
-        finally
-        {
-            api.Clock.Advance(-shift);
-        }
     }
 
     /// <summary>
