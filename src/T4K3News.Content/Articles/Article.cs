@@ -76,14 +76,17 @@ public sealed class Article
 
     /// <summary>A short line above the headline.</summary>
     [MaxLength(ArticleLimits.Kicker)]
+    [OneLine]
     public string? Kicker { get; set; }
 
     /// <summary>The headline.</summary>
     [MaxLength(ArticleLimits.Title)]
+    [OneLine]
     public string Title { get; set; } = "";
 
     /// <summary>The summary under the headline.</summary>
     [MaxLength(ArticleLimits.Standfirst)]
+    [OneLine]
     public string Standfirst { get; set; } = "";
 
     [MaxLength(ArticleLimits.HeroImageAltText)]

@@ -118,12 +118,16 @@ public sealed class TextRule
         lock (Nullability)
             Required = Nullability.Create(property).WriteState != NullabilityState.Nullable;
         MaxLength = property.GetCustomAttribute<MaxLengthAttribute>()?.Length ?? int.MaxValue;
+        OneLine = property.GetCustomAttribute<OneLineAttribute>() is not null;
     }
 
     public PropertyInfo Property { get; }
     public string Name { get; }
     public bool Required { get; }
     public int MaxLength { get; }
+
+    /// <summary>Marked <see cref="OneLineAttribute"/>: no line breaks or control characters.</summary>
+    public bool OneLine { get; }
 
     public static TextRule? Of(PropertyInfo property) => property.PropertyType == typeof(string) ? new TextRule(property) : null;
 
@@ -136,8 +140,13 @@ public sealed class TextRule
     public string? Problem(string? value) =>
         Required && string.IsNullOrWhiteSpace(value) ? "Required: it cannot be empty."
         : value is null ? null
+        : OneLine ? StoredText.OneLineProblem(value, MaxLength)
         : StoredText.Problem(value, MaxLength);
 }
+
+/// <summary>A text of one line (a headline, a standfirst): line breaks and control characters are refused.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class OneLineAttribute : Attribute;
 
 /// <summary>The items of a list field: values (records) with texts of their own.</summary>
 public sealed class ListItem

@@ -135,7 +135,7 @@ public sealed class AuthorEditor(IDbContextFactory<ContentDbContext> databases, 
         var errors = new List<EditError>();
         if (string.IsNullOrWhiteSpace(author.Name))
             errors.Add(new ValidationError("name", "Required: it cannot be empty."));
-        else if (StoredText.Problem(author.Name, AuthorLimits.Name) is { } nameProblem)
+        else if (StoredText.OneLineProblem(author.Name, AuthorLimits.Name) is { } nameProblem)
             errors.Add(new ValidationError("name", nameProblem));
         if (StoredText.Problem(author.Bio, AuthorLimits.Bio) is { } bioProblem)
             errors.Add(new ValidationError("bio", bioProblem));

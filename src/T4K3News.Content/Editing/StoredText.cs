@@ -15,6 +15,26 @@ public static class StoredText
         : !IsStorable(value) ? "Contains a character that cannot be stored: a NUL character or half of a surrogate pair."
         : null;
 
+    /// <summary>
+    /// Why <paramref name="value"/> cannot be a one-line text (a headline, a standfirst, a name) of at most
+    /// <paramref name="maxLength"/> characters, or null when it can: such texts reach feeds, titles and HTTP headers,
+    /// where a line break or a control character breaks or forges lines.
+    /// </summary>
+    public static string? OneLineProblem(string value, int maxLength) =>
+        Problem(value, maxLength)
+        ?? (IsOneLine(value) ? null : "One line: no line breaks, tabs or other control characters.");
+
+    public static bool IsOneLine(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) || c is '\u2028' or '\u2029')
+                return false;
+        }
+
+        return true;
+    }
+
     public static bool IsStorable(string value)
     {
         for (var i = 0; i < value.Length; i++)

@@ -174,7 +174,7 @@ public sealed class TagEditor(IDbContextFactory<ContentDbContext> databases, Tim
         var errors = new List<EditError>();
         if (string.IsNullOrWhiteSpace(tag.Name))
             errors.Add(new ValidationError("name", "Required: it cannot be empty."));
-        else if (StoredText.Problem(tag.Name, TagLimits.Name) is { } problem)
+        else if (StoredText.OneLineProblem(tag.Name, TagLimits.Name) is { } problem)
             errors.Add(new ValidationError("name", problem));
         if (!Slug.IsValid(tag.Slug) || tag.Slug.Length > TagLimits.Slug)
             errors.Add(new ValidationError("slug", $"A slug is lowercase letters and digits in words joined by single hyphens, at most {TagLimits.Slug} characters."));
