@@ -13,6 +13,13 @@ namespace T4K3News.DevTools;
 /// </summary>
 public sealed class LocalPostgresCluster : IAsyncDisposable
 {
+    /// <summary>
+    /// Every cluster's locale: the local one, the tests' and the compose file's (POSTGRES_INITDB_ARGS). A UTF-8 ctype,
+    /// so that lower(), ILIKE and the text-search parser know letters of every script; C collation order (by code
+    /// point), which is the same on every machine and needs no installed locale.
+    /// </summary>
+    public const string Locale = "C.UTF-8";
+
     public const string MissingBinariesMessage =
         "No PostgreSQL found. Install the PostgreSQL server (e.g. `apt-get install postgresql`, which provides initdb and pg_ctl), " +
         "or set ConnectionStrings__Content to an existing database, or run `docker compose up --build`.";
@@ -217,7 +224,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
                 throw new InvalidOperationException(
                     $"PostgreSQL runs as the '{Superuser}' user, which cannot reach {dataDirectory}: a folder above it is private. " +
                     "Let others traverse those folders (chmod o+x) or set Database:LocalDataPath to a folder it can reach.");
-            List<string> arguments = ["-D", dataDirectory, "-U", Superuser, "--auth=scram-sha-256", $"--pwfile={passwordFile}", "-E", "UTF8", "--no-locale"];
+            List<string> arguments = ["-D", dataDirectory, "-U", Superuser, "--auth=scram-sha-256", $"--pwfile={passwordFile}", "-E", "UTF8", $"--locale={Locale}"];
             if (throwaway)
                 arguments.Add("--no-sync");
             await RunAsync("initdb", arguments, cancellationToken);

@@ -79,7 +79,9 @@ public sealed class TestDatabaseServer
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var container = new PostgreSqlBuilder("postgres:15-alpine").Build();
+            var container = new PostgreSqlBuilder("postgres:15-alpine")
+                .WithEnvironment("POSTGRES_INITDB_ARGS", $"--locale={LocalPostgresCluster.Locale}")
+                .Build();
             await container.StartAsync(timeout.Token);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
             return container.GetConnectionString();
